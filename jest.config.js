@@ -1,0 +1,37 @@
+// One jest run, three kinds of test. Tests import packages from source, so no build is needed
+// for unit and integration tests; end-to-end tests start the built services as processes.
+/** @type {import('ts-jest').JestConfigWithTsJest['transform']} */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+};
+const moduleNameMapper = {
+  '^@ecommerce/shared$': '<rootDir>/shared/src/index.ts',
+  '^@ecommerce/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+};
+const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/shared/test/unit/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: [
+        '<rootDir>/shared/test/integration/**/*.test.ts',
+        '<rootDir>/services/*/test/integration/**/*.test.ts',
+      ],
+      globalSetup: '<rootDir>/shared/test/support/require-infrastructure.js',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests-e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/shared/test/support/require-infrastructure.js',
+    },
+  ],
+};

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import dotenv from 'dotenv';
+import Joi from 'joi';
+
+/** One setting: the environment variable it comes from, what it means, and its type with default. */
+export interface Setting<T> {
+  env: string;
+  doc: string;
+  schema: Joi.Schema<T>;
+}
+
+export type ConfigDefinition = Record<string, Setting<unknown>>;
+
+export type ConfigOf<D extends ConfigDefinition> = {
+  [K in keyof D]: D[K] extends Setting<infer T> ? T : never;
+};
+
+export function setting<T>(env: string, doc: string, schema: Joi.Schema<T>): Setting<T> {
+  return { env, doc, schema };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates every setting at once, so a bad start-up names all that is wrong, not
+ * the first thing. Values come from the process environment; `envFiles` (a service's `.env`,
+ * then the repo's) fill in what it lacks, and defaults (the values of `.env.example`) the rest.
+ */
+export function loadConfig<D extends ConfigDefinition>(
+  definition: D,
+  options: { env?: NodeJS.ProcessEnv; envFiles?: string[] } = {},
+): ConfigOf<D> {
+  const env: Record<string, string | undefined> = {};
+  for (const file of [...(options.envFiles ?? [])].reverse()) {
+    if (fs.existsSync(file)) Object.assign(env, dotenv.parse(fs.readFileSync(file)));
+  }
+  Object.assign(env, options.env ?? process.env);
+
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, { env: name, schema }] of Object.entries(definition)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const { value, error } = schema.validate(raw, { convert: true });
+    if (error) problems.push(`${name}: ${error.message.replace(/^"value" /, '')}`);
+    else config[key] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config as ConfigOf<D>;
+}
+
+/** The settings every service has; each service adds its own defaults and extra settings. */
+export function serviceSettings(defaults: { port: number; database: string }) {
+  return {
+    nodeEnv: setting(
+      'NODE_ENV',
+      'Runtime environment',
+      Joi.string().valid('development', 'test', 'production').default('development'),
+    ),
+    port: setting('PORT', 'HTTP port', Joi.number().port().default(defaults.port)),
+    logLevel: setting(
+      'LOG_LEVEL',
+      'winston log level',
+      Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
+    ),
+    mongodbUri: setting(
+      'MONGODB_URI',
+      'MongoDB connection string, database included',
+      Joi.string()
+        .uri({ scheme: ['mongodb', 'mongodb+srv'] })
+        .default(`mongodb://127.0.0.1:27017/${defaults.database}`),
+    ),
+    rabbitmqUrl: setting(
+      'RABBITMQ_URL',
+      'AMQP URL of RabbitMQ',
+      Joi.string()
+        .uri({ scheme: ['amqp', 'amqps'] })
+        .default('amqp://user:password@127.0.0.1:5672'),
+    ),
+    eventExchange: setting(
+      'EVENT_EXCHANGE',
+      'Topic exchange all events are published to',
+      Joi.string().default('ecommerce.events'),
+    ),
+    adminToken: setting(
+      'ADMIN_TOKEN',
+      'Bearer token of the admin routes',
+      Joi.string().min(8).default('dev-admin-token-change-me'),
+    ),
+    prefetch: setting(
+      'PREFETCH',
+      'Messages a service handles at once',
+      Joi.number().integer().min(1).max(1000).default(10),
+    ),
+    maxAttempts: setting(
+      'MAX_ATTEMPTS',
+      'Attempts per message before it is dead-lettered',
+      Joi.number().integer().min(1).max(20).default(5),
+    ),
+    retryBaseDelayMs: setting(
+      'RETRY_BASE_DELAY_MS',
+      'Delay before the first retry; doubles per attempt',
+      Joi.number().integer().min(1).default(1000),
+    ),
+    outboxPollIntervalMs: setting(
+      'OUTBOX_POLL_INTERVAL_MS',
+      'How often the outbox relay looks for unpublished events',
+      Joi.number().integer().min(10).default(1000),
+    ),
+    retentionHours: setting(
+      'RETENTION_HOURS',
+      'How long dedup records and idempotency keys are kept',
+      Joi.number().min(1).default(48),
+    ),
+    shutdownTimeoutMs: setting(
+      'SHUTDOWN_TIMEOUT_MS',
+      'Longest a graceful shutdown may take before the process exits anyway',
+      Joi.number().integer().min(100).default(8000),
+    ),
+  };
+}
+
+export type ServiceSettings = ReturnType<typeof serviceSettings>;
+export type ServiceConfig = ConfigOf<ServiceSettings>;

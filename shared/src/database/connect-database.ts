@@ -1,0 +1,45 @@
+import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
+import type { Logger } from '../logging/logger';
+import { errorFields } from '../logging/logger';
+import { backoffDelay, sleep } from '../messaging/backoff';
+
+// Query filters only take paths the schema knows; a stray key is dropped, not searched for.
+mongoose.set('strictQuery', true);
+
+/**
+ * Opens the service's own connection (not mongoose's global one, so several services can live in
+ * one test process) and waits for the database, retrying with backoff: in docker-compose a
+ * service may start before MongoDB accepts connections. Once open, the driver reconnects by
+ * itself after an outage; `isDatabaseUp` reports where it stands.
+ */
+export async function connectDatabase(
+  uri: string,
+  logger: Logger,
+  options: { maxWaitMs?: number } = {},
+): Promise<Connection> {
+  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
+  for (let attempt = 1; ; attempt++) {
+    const connection = mongoose.createConnection(uri, {
+      serverSelectionTimeoutMS: 5_000,
+      autoIndex: true,
+    });
+    try {
+      await connection.asPromise();
+      connection.on('disconnected', () => logger.warn('MongoDB disconnected'));
+      connection.on('reconnected', () => logger.info('MongoDB reconnected'));
+      logger.info('Connected to MongoDB', { database: connection.name });
+      return connection;
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      if (Date.now() >= deadline) throw error;
+      const delayMs = backoffDelay(attempt, { initialMs: 500, maxMs: 10_000 });
+      logger.warn('MongoDB not reachable, retrying', { retryInMs: delayMs, ...errorFields(error) });
+      await sleep(delayMs);
+    }
+  }
+}
+
+export function isDatabaseUp(connection: Connection): boolean {
+  return connection.readyState === mongoose.ConnectionStates.connected;
+}

@@ -1,0 +1,88 @@
+import Joi from 'joi';
+
+/**
+ * Every event the system exchanges, by its type (which is also its routing key). Adding an event
+ * means adding its data type here and its schema below; the compiler then asks for both.
+ */
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface Contact {
+  email?: string;
+  phone?: string;
+}
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface EventDataByType {
+  'order.created': {
+    orderId: string;
+    userId: string;
+    products: OrderLine[];
+    totalPrice: number;
+    contact?: Contact;
+  };
+  'inventory.status.updated': {
+    orderId: string;
+    status: 'SUCCESS' | 'FAILURE';
+    reason?: string;
+  };
+  'order.status.updated': {
+    orderId: string;
+    userId: string;
+    status: 'CONFIRMED' | 'CANCELLED';
+    previousStatus: OrderStatus;
+    reason?: string;
+    totalPrice: number;
+    contact?: Contact;
+  };
+}
+
+export type EventType = keyof EventDataByType;
+
+const id = Joi.string().min(1).max(200);
+const contact = Joi.object({
+  email: Joi.string().max(320),
+  phone: Joi.string().max(32),
+});
+
+/** Consumers validate what they receive against these: a message that fails is dead-lettered at once. */
+export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByType[T]> } = {
+  'order.created': Joi.object({
+    orderId: id.required(),
+    userId: id.required(),
+    products: Joi.array()
+      .items(
+        Joi.object({
+          productId: id.required(),
+          quantity: Joi.number().integer().min(1).required(),
+        }),
+      )
+      .min(1)
+      .required(),
+    totalPrice: Joi.number().min(0).required(),
+    contact,
+  }),
+  'inventory.status.updated': Joi.object({
+    orderId: id.required(),
+    status: Joi.string().valid('SUCCESS', 'FAILURE').required(),
+    reason: Joi.string(),
+  }),
+  'order.status.updated': Joi.object({
+    orderId: id.required(),
+    userId: id.required(),
+    status: Joi.string().valid('CONFIRMED', 'CANCELLED').required(),
+    previousStatus: Joi.string().valid('PENDING', 'CONFIRMED', 'CANCELLED').required(),
+    reason: Joi.string(),
+    totalPrice: Joi.number().min(0).required(),
+    contact,
+  }),
+};
+
+export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventDataSchemas, value);
+}

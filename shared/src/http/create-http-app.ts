@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { Express, RequestHandler, Router } from 'express';
+import { runInContext } from '../logging/context';
+import type { Logger } from '../logging/logger';
+import { errorHandler, unknownRoute } from './error-handler';
+import type { HealthCheck } from './health';
+import { healthReport } from './health';
+import type { ServiceMetrics } from './metrics';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+const BODY_LIMIT = '100kb';
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  healthChecks: HealthCheck[];
+  /** The service's routers, mounted under /api. */
+  routers: Router[];
+}
+
+/**
+ * The Express app every service runs: correlation id, JSON body limit, access log and metrics,
+ * health and metrics endpoints, then the service's routes, then 404 and the central error
+ * handler. Routes only validate, call the domain and answer; errors they throw land here.
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { service, logger, metrics } = options;
+  const startedAt = Date.now();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(correlationId());
+  app.use(accessLog(logger, metrics));
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.get('/api/health/live', (_req, res) => {
+    res.json({ status: 'ok', service });
+  });
+  app.get('/api/health', (_req, res) => {
+    const report = healthReport(service, options.healthChecks, startedAt);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  for (const router of options.routers) app.use('/api', router);
+
+  app.use(unknownRoute);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** Takes the caller's correlation id (or makes one), echoes it, and keeps it for the request. */
+function correlationId(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get(CORRELATION_HEADER);
+    const id = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    res.setHeader(CORRELATION_HEADER, id);
+    runInContext({ correlationId: id }, next);
+  };
+}
+
+function accessLog(logger: Logger, metrics: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const correlationId = String(res.getHeader(CORRELATION_HEADER));
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      metrics.httpRequestDuration.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        seconds,
+      );
+      logger.info('HTTP request', {
+        correlationId,
+        method: req.method,
+        path: req.originalUrl,
+        status: res.statusCode,
+        durationMs: Math.round(seconds * 1000),
+      });
+    });
+    next();
+  };
+}

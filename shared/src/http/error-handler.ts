@@ -1,0 +1,49 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../errors/app-error';
+import { isDatabaseUnavailableError } from '../database/mongo-errors';
+import type { Logger } from '../logging/logger';
+import { errorFields } from '../logging/logger';
+import { BrokerUnavailableError } from '../messaging/rabbit-event-bus';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Turns whatever a request threw into the contract's error shape and a fitting status. */
+export function toHttpError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    return new AppError(400, 'INVALID_JSON', 'Request body is not valid JSON');
+  }
+  if (type === 'entity.too.large') {
+    return new AppError(413, 'PAYLOAD_TOO_LARGE', 'Request body is larger than 100 kB');
+  }
+  if (isDatabaseUnavailableError(error)) {
+    return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable; try again');
+  }
+  if (error instanceof BrokerUnavailableError) {
+    return new AppError(503, 'BROKER_UNAVAILABLE', 'The message broker is not reachable; try again');
+  }
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, 'BAD_REQUEST', (error as Error).message);
+  }
+  return new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on our side');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const httpError = toHttpError(error);
+    const logFields = { method: req.method, path: req.path, status: httpError.status };
+    if (httpError.status >= 500) logger.error('Request failed', { ...logFields, ...errorFields(error) });
+    else logger.info('Request rejected', { ...logFields, code: httpError.code });
+    const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
+    if (httpError.details !== undefined) body.error.details = httpError.details;
+    res.status(httpError.status).json(body);
+  };
+}
+
+export const unknownRoute: RequestHandler = (req) => {
+  throw new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${req.method} ${req.path}`);
+};

@@ -1,0 +1,35 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type ConsumeOutcome = 'handled' | 'duplicate' | 'retried' | 'dead-lettered';
+
+/** The service's Prometheus metrics, on a registry of its own (several services may share a test process). */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+
+  readonly httpRequestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly eventsConsumed = new Counter({
+    name: 'events_consumed_total',
+    help: 'Events taken from the queue, by type and what became of them',
+    labelNames: ['event_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsPublished = new Counter({
+    name: 'events_published_total',
+    help: 'Events published to the exchange and confirmed by the broker',
+    labelNames: ['event_type'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,18 @@
+import Joi from 'joi';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** `limit` (default 20, capped at 100) and `offset` (default 0), for list endpoints. */
+export const paginationKeys = {
+  limit: Joi.number()
+    .integer()
+    .min(1)
+    .default(20)
+    .custom((value: number) => Math.min(value, MAX_PAGE_SIZE)),
+  offset: Joi.number().integer().min(0).max(1_000_000).default(0),
+};
+
+export interface Page {
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,209 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, Router } from 'express';
+import type { Connection } from 'mongoose';
+import type { ServiceConfig } from '../config/config';
+import { connectDatabase, isDatabaseUp } from '../database/connect-database';
+import { createHttpApp } from '../http/create-http-app';
+import type { HealthCheck } from '../http/health';
+import { upOrDown } from '../http/health';
+import { ServiceMetrics } from '../http/metrics';
+import { KeyedMutex } from '../idempotency/keyed-mutex';
+import { MongoProcessedEventStore } from '../idempotency/processed-events';
+import type { Logger } from '../logging/logger';
+import { createLogger, errorFields } from '../logging/logger';
+import { DeadLetterIndex } from '../messaging/dead-letters';
+import { deadLetterRouter } from '../messaging/dead-letter-routes';
+import type { EventBus } from '../messaging/event-bus';
+import { RabbitEventBus } from '../messaging/rabbit-event-bus';
+import type { OutboxSource } from '../outbox/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
+
+/** What the host builds for every service before the service adds its own parts. */
+export interface ServiceInfrastructure<C extends ServiceConfig = ServiceConfig> {
+  config: C;
+  logger: Logger;
+  db: Connection;
+  bus: EventBus;
+  /** Per-document locks shared with the outbox relay (see KeyedMutex for why they exist). */
+  locks: KeyedMutex;
+  metrics: ServiceMetrics;
+  /** Call after writing an outbox entry so that it is published now, not at the next poll. */
+  publishOutboxSoon: () => void;
+}
+
+/** What a service adds: its routes, its outboxes, and hooks into start-up and clean-up. */
+export interface ServiceParts {
+  routers: Router[];
+  outboxes?: OutboxSource[];
+  healthChecks?: HealthCheck[];
+  /** Runs after the database is connected and before traffic (seeding, for instance). */
+  onStart?: () => Promise<void>;
+  /** Deletes the service's own records older than the retention (idempotency keys, say). */
+  prune?: (cutoff: Date) => Promise<void>;
+}
+
+export interface ServiceDefinition<C extends ServiceConfig> {
+  name: string;
+  config: C;
+  /** Wires the service: builds repositories, subscribes handlers, returns routers. */
+  compose: (infrastructure: ServiceInfrastructure<C>) => ServiceParts | Promise<ServiceParts>;
+}
+
+export interface RunningService {
+  name: string;
+  app: Express;
+  server: Server;
+  port: number;
+  db: Connection;
+  bus: RabbitEventBus;
+  logger: Logger;
+  /** Graceful stop: no new requests or messages, finish what is in hand, close everything. */
+  stop: () => Promise<void>;
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Starts a service the same way for all three: database, event bus, the service's parts, outbox
+ * relay, periodic pruning, HTTP. The broker may be down at start-up: the service still serves
+ * (health says `degraded`) and connects when it can.
+ */
+export async function startService<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+): Promise<RunningService> {
+  const { name, config } = definition;
+  const logger = createLogger({ service: name, level: config.logLevel });
+  const metrics = new ServiceMetrics(name);
+  const locks = new KeyedMutex();
+  const db = await connectDatabase(config.mongodbUri, logger);
+  const processedEvents = new MongoProcessedEventStore(db);
+  const bus = new RabbitEventBus({
+    url: config.rabbitmqUrl,
+    service: name,
+    exchange: config.eventExchange,
+    prefetch: config.prefetch,
+    maxAttempts: config.maxAttempts,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    logger,
+    processedEvents,
+    deadLetterIndex: new DeadLetterIndex(db),
+    metrics,
+  });
+  const relay = new OutboxRelay({
+    publisher: bus,
+    locks,
+    logger,
+    pollIntervalMs: config.outboxPollIntervalMs,
+  });
+
+  const parts = await definition.compose({
+    config,
+    logger,
+    db,
+    bus,
+    locks,
+    metrics,
+    publishOutboxSoon: () => relay.kick(),
+  });
+  await db.syncIndexes();
+  await parts.onStart?.();
+  bus.start();
+  relay.start(parts.outboxes ?? []);
+
+  const prune = async () => {
+    const cutoff = new Date(Date.now() - config.retentionHours * 3_600_000);
+    try {
+      await processedEvents.pruneOlderThan(cutoff);
+      await parts.prune?.(cutoff);
+    } catch (error) {
+      logger.warn('Pruning old records failed', errorFields(error));
+    }
+  };
+  const pruneTimer = setInterval(() => void prune(), PRUNE_INTERVAL_MS).unref();
+
+  const app = createHttpApp({
+    service: name,
+    logger,
+    metrics,
+    healthChecks: [
+      { name: 'mongodb', critical: true, status: () => upOrDown(isDatabaseUp(db)) },
+      { name: 'rabbitmq', critical: true, status: () => upOrDown(bus.isConnected) },
+      ...(parts.healthChecks ?? []),
+    ],
+    routers: [...parts.routers, deadLetterRouter(bus.deadLetterQueue, config.adminToken)],
+  });
+  const server = await listen(app, config.port);
+  const port = (server.address() as AddressInfo).port;
+  logger.info('Service started', { port });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('Stopping');
+      clearInterval(pruneTimer);
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await bus.stopConsuming();
+      await serverClosed;
+      await relay.stop();
+      await bus.close();
+      await db.close();
+      logger.info('Stopped');
+    })());
+
+  return { name, app, server, port, db, bus, logger, stop };
+}
+
+function listen(app: Express, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/**
+ * The process around a service: starts it, stops it gracefully on SIGTERM or SIGINT (exit 0, or 1
+ * if that takes longer than the timeout), and exits on errors nothing handled.
+ */
+export function runService(
+  start: () => Promise<RunningService>,
+  options: { name: string; shutdownTimeoutMs: number },
+): void {
+  const fallbackLogger = createLogger({ service: options.name });
+  let running: RunningService | undefined;
+
+  const shutdown = async (signal: string) => {
+    const logger = running?.logger ?? fallbackLogger;
+    logger.info('Shutdown requested', { signal });
+    const timer = setTimeout(() => {
+      logger.error('Shutdown took too long, exiting', { timeoutMs: options.shutdownTimeoutMs });
+      process.exit(1);
+    }, options.shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await running?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error('Shutdown failed', errorFields(error));
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  // A programmer error leaves the process in an unknown state: log it and let the supervisor
+  // (docker, the start script) start a fresh one. Unacked messages are redelivered.
+  const crash = (kind: string) => (error: unknown) => {
+    (running?.logger ?? fallbackLogger).error(kind, errorFields(error));
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('Uncaught exception'));
+  process.on('unhandledRejection', crash('Unhandled promise rejection'));
+
+  start().then(
+    (service) => (running = service),
+    crash('Service failed to start'),
+  );
+}

@@ -1,0 +1,108 @@
+import type { ConfirmChannel, GetMessage } from 'amqplib';
+import { KeyedMutex } from '../idempotency/keyed-mutex';
+import type { Logger } from '../logging/logger';
+import { sendConfirmed } from './amqp-helpers';
+import type { DeadLetterIndex, DeadLetterRecord } from './dead-letters';
+import { ATTEMPT_HEADER } from './retry-policy';
+import type { ServiceTopology } from './topology';
+
+export interface DeadLetterQueueDependencies {
+  openChannel: () => Promise<ConfirmChannel>;
+  topology: () => ServiceTopology;
+  index: DeadLetterIndex;
+  logger: Logger;
+}
+
+export interface DeadLetterSelection {
+  /** Only these messages; every message when absent. */
+  eventIds?: string[];
+  /** At most this many messages. */
+  limit?: number;
+}
+
+const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
+
+/**
+ * The operator's view of a service's dead-letter queue: list, replay into the service's queue
+ * (through the normal path, dedup included), or discard. Listing reads the index kept in the
+ * database; replay and discard walk the queue itself and keep the index in step.
+ */
+export class DeadLetterQueue {
+  // One operation at a time: two walks of the queue would hide messages from each other.
+  private readonly mutex = new KeyedMutex();
+
+  constructor(private readonly deps: DeadLetterQueueDependencies) {}
+
+  list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    return this.deps.index.list(limit, offset);
+  }
+
+  /** Moves the selected messages back to the service's queue with a fresh attempt count. */
+  replay(selection: DeadLetterSelection): Promise<number> {
+    const { queue } = this.deps.topology();
+    return this.walk(selection, async (channel, message, eventId) => {
+      const headers = message.properties.headers ?? {};
+      await sendConfirmed(channel, queue, message.content, {
+        persistent: true,
+        contentType: message.properties.contentType,
+        correlationId: message.properties.correlationId,
+        messageId: eventId,
+        type: message.properties.type,
+        appId: message.properties.appId,
+        timestamp: message.properties.timestamp,
+        headers: {
+          [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER],
+          [ATTEMPT_HEADER]: 1,
+          'x-replayed-at': new Date().toISOString(),
+        },
+      });
+      this.deps.logger.info('Replayed dead letter', { deadLetterId: eventId });
+    });
+  }
+
+  /** Removes the selected messages for good, logging each one in full first. */
+  discard(eventIds: string[]): Promise<number> {
+    return this.walk({ eventIds }, async (_channel, message, eventId) => {
+      this.deps.logger.warn('Discarded dead letter', {
+        deadLetterId: eventId,
+        headers: message.properties.headers,
+        body: message.content.toString(),
+      });
+    });
+  }
+
+  /**
+   * Takes each message of the queue once. Selected ones are handed to `act` and then acked;
+   * the others stay unacked until the channel closes, which puts them back in their order.
+   */
+  private walk(
+    selection: DeadLetterSelection,
+    act: (channel: ConfirmChannel, message: GetMessage, eventId: string) => Promise<void>,
+  ): Promise<number> {
+    return this.mutex.run('dlq', async () => {
+      const { deadLetterQueue } = this.deps.topology();
+      const wanted = selection.eventIds ? new Set(selection.eventIds) : undefined;
+      const limit = selection.limit ?? Number.POSITIVE_INFINITY;
+      const channel = await this.deps.openChannel();
+      let done = 0;
+      try {
+        const { messageCount } = await channel.checkQueue(deadLetterQueue);
+        for (let seen = 0; seen < messageCount && done < limit; seen++) {
+          if (wanted && wanted.size === 0) break;
+          const message = await channel.get(deadLetterQueue, { noAck: false });
+          if (!message) break;
+          const eventId = String(message.properties.messageId ?? '');
+          if (wanted && !wanted.has(eventId)) continue;
+          await act(channel, message, eventId);
+          channel.ack(message);
+          wanted?.delete(eventId);
+          await this.deps.index.remove(eventId);
+          done++;
+        }
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+      return done;
+    });
+  }
+}

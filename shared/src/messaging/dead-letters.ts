@@ -1,0 +1,62 @@
+import type { Connection, Model } from 'mongoose';
+import { Schema } from 'mongoose';
+
+/**
+ * An index of what sits in a service's dead-letter queue. AMQP cannot look at a queue without
+ * taking messages out of it, so each message is recorded here as it is dead-lettered; the
+ * queue stays the source of truth for replay and discard, which remove both together.
+ */
+export interface DeadLetterRecord {
+  eventId: string;
+  routingKey: string;
+  eventType?: string;
+  correlationId?: string;
+  error: string;
+  attempts: number;
+  failedAt: Date;
+}
+
+interface DeadLetterDocument extends Omit<DeadLetterRecord, 'eventId'> {
+  _id: string;
+}
+
+const deadLetterSchema = new Schema<DeadLetterDocument>(
+  {
+    _id: { type: String, required: true },
+    routingKey: { type: String, required: true },
+    eventType: String,
+    correlationId: String,
+    error: { type: String, required: true },
+    attempts: { type: Number, required: true },
+    failedAt: { type: Date, required: true, index: true },
+  },
+  { collection: 'dead_letters', versionKey: false },
+);
+
+export class DeadLetterIndex {
+  private readonly model: Model<DeadLetterDocument>;
+
+  constructor(connection: Connection) {
+    this.model = connection.model<DeadLetterDocument>('DeadLetter', deadLetterSchema);
+  }
+
+  async save(record: DeadLetterRecord): Promise<void> {
+    const { eventId, ...fields } = record;
+    await this.model.replaceOne({ _id: eventId }, fields, { upsert: true });
+  }
+
+  async list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    const [documents, total] = await Promise.all([
+      this.model.find().sort({ failedAt: -1, _id: 1 }).skip(offset).limit(limit).lean(),
+      this.model.countDocuments(),
+    ]);
+    return {
+      items: documents.map(({ _id, ...fields }) => ({ eventId: _id, ...fields })),
+      total,
+    };
+  }
+
+  async remove(eventId: string): Promise<void> {
+    await this.model.deleteOne({ _id: eventId });
+  }
+}

@@ -1,0 +1,19 @@
+import type { AnyEvent, EventEnvelope } from '../events/envelope';
+import type { EventType } from '../events/catalogue';
+
+/** A handler receives a typed, validated event and returns, or throws to have it retried. */
+export type EventHandler<T extends EventType> = (event: EventEnvelope<T>) => Promise<void>;
+
+export interface EventPublisher {
+  /** Resolves once the broker has confirmed the event; rejects when it cannot. */
+  publish(event: AnyEvent): Promise<void>;
+}
+
+/**
+ * The whole boundary between a service and the broker (after eShop's IEventBus). Services
+ * subscribe one handler per event type at start-up and publish through the outbox; channels,
+ * acks, retries, dead letters and dedup stay behind this interface.
+ */
+export interface EventBus extends EventPublisher {
+  subscribe<T extends EventType>(eventType: T, handler: EventHandler<T>): void;
+}

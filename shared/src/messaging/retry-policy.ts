@@ -1,0 +1,45 @@
+import { PermanentError } from '../errors/app-error';
+import type { RetryQueue } from './topology';
+
+/** Header carrying the number of the attempt a delivery is (1 for the first). */
+export const ATTEMPT_HEADER = 'x-attempt';
+
+export type FailureDecision =
+  | { action: 'retry'; queue: string; delayMs: number; nextAttempt: number }
+  | { action: 'dead-letter'; reason: 'permanent' | 'attempts-exhausted' };
+
+/**
+ * What to do with a message whose handling failed on attempt `attempt`: retry it later through
+ * the delay queue of that level, or dead-letter it. Pure, so the policy is unit-tested alone.
+ */
+export function decideOnFailure(
+  error: unknown,
+  attempt: number,
+  retryQueues: RetryQueue[],
+  random: () => number = Math.random,
+): FailureDecision {
+  if (error instanceof PermanentError) return { action: 'dead-letter', reason: 'permanent' };
+  const level = retryQueues[attempt - 1];
+  if (!level) return { action: 'dead-letter', reason: 'attempts-exhausted' };
+  return {
+    action: 'retry',
+    queue: level.name,
+    delayMs: withJitter(level.delayMs, random),
+    nextAttempt: attempt + 1,
+  };
+}
+
+/**
+ * ±20 % jitter so that messages which failed together do not come back together. Jitter this
+ * small keeps every level's queue nearly FIFO by expiry, which matters because RabbitMQ only
+ * expires messages at the head of a queue.
+ */
+export function withJitter(delayMs: number, random: () => number = Math.random): number {
+  return Math.round(delayMs * (0.8 + 0.4 * random()));
+}
+
+/** Reads the attempt number from AMQP headers; anything unreadable counts as the first. */
+export function attemptOf(headers: Record<string, unknown> | undefined): number {
+  const value = Number(headers?.[ATTEMPT_HEADER]);
+  return Number.isInteger(value) && value >= 1 ? value : 1;
+}

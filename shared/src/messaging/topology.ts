@@ -1,0 +1,68 @@
+import type { EventType } from '../events/catalogue';
+import { isEventType } from '../events/catalogue';
+
+/**
+ * Everything one service declares on the broker, as data (after rascal): built once, validated
+ * before anything connects, and declared again on every reconnect.
+ *
+ *   exchange (topic) ──routing keys──▶ <service>            (the work queue)
+ *   <service>.retry.<n> ──TTL expires──▶ <service>          (delay queues, one per attempt level)
+ *   <service>.dlq                                           (dead letters, replayed by hand)
+ */
+export interface ServiceTopology {
+  exchange: string;
+  queue: string;
+  bindings: EventType[];
+  /** Delay queue per retry level; level n holds messages about to make attempt n + 1. */
+  retryQueues: RetryQueue[];
+  deadLetterQueue: string;
+}
+
+export interface RetryQueue {
+  name: string;
+  /** Base delay before the next attempt; each message gets it with jitter as its expiration. */
+  delayMs: number;
+}
+
+export interface TopologyOptions {
+  service: string;
+  exchange: string;
+  consumes: EventType[];
+  /** Total attempts a message gets, the first included, before it is dead-lettered. */
+  maxAttempts: number;
+  /** Delay before the second attempt; it doubles for each attempt after that. */
+  retryBaseDelayMs: number;
+}
+
+export function defineServiceTopology(options: TopologyOptions): ServiceTopology {
+  const problems: string[] = [];
+  if (!/^[a-z][a-z0-9-]*$/.test(options.service)) {
+    problems.push(`service name "${options.service}" must be kebab-case`);
+  }
+  if (!options.exchange) problems.push('exchange name is empty');
+  for (const key of options.consumes) {
+    if (!isEventType(key)) problems.push(`cannot bind to unknown event type "${String(key)}"`);
+  }
+  if (new Set(options.consumes).size !== options.consumes.length) {
+    problems.push('an event type is bound twice');
+  }
+  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
+    problems.push('maxAttempts must be a whole number ≥ 1');
+  }
+  if (!(options.retryBaseDelayMs > 0)) problems.push('retryBaseDelayMs must be > 0');
+  if (problems.length > 0) {
+    throw new Error(`Invalid messaging topology: ${problems.join('; ')}`);
+  }
+
+  const retryLevels = Math.max(options.maxAttempts - 1, 0);
+  return {
+    exchange: options.exchange,
+    queue: options.service,
+    bindings: [...options.consumes],
+    retryQueues: Array.from({ length: retryLevels }, (_, index) => ({
+      name: `${options.service}.retry.${index + 1}`,
+      delayMs: options.retryBaseDelayMs * 2 ** index,
+    })),
+    deadLetterQueue: `${options.service}.dlq`,
+  };
+}

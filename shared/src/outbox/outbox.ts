@@ -1,0 +1,35 @@
+import { Schema } from 'mongoose';
+import type { AnyEvent } from '../events/envelope';
+
+/**
+ * An event waiting to be published, stored inside the document whose change caused it. Both are
+ * written in one single-document update, so there is no moment where the state has changed and
+ * the event is lost (FerretDB and a standalone MongoDB have no multi-document transactions).
+ */
+export interface OutboxEntry {
+  eventId: string;
+  eventType: string;
+  /** The serialised envelope, published as it is. */
+  payload: string;
+  createdAt: Date;
+}
+
+/** Add as `outbox: { type: [outboxEntrySchema], default: [] }` to a document that publishes. */
+export const outboxEntrySchema = new Schema<OutboxEntry>(
+  {
+    eventId: { type: String, required: true },
+    eventType: { type: String, required: true },
+    payload: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+export function toOutboxEntry(event: AnyEvent): OutboxEntry {
+  return {
+    eventId: event.eventId,
+    eventType: event.eventType,
+    payload: JSON.stringify(event),
+    createdAt: new Date(),
+  };
+}
