@@ -12,6 +12,8 @@ const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleN
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration and end-to-end tests poll real servers; their own deadlines are shorter.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,

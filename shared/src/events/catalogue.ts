@@ -43,6 +43,9 @@ export interface EventDataByType {
 export type EventType = keyof EventDataByType;
 
 const id = Joi.string().min(1).max(200);
+
+/** Product ids are short codes such as `prod1`: letters, digits, `_`, `-` and `.`. */
+export const productIdSchema = Joi.string().pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'product id');
 const contact = Joi.object({
   email: Joi.string().max(320),
   phone: Joi.string().max(32),
@@ -56,7 +59,7 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
     products: Joi.array()
       .items(
         Joi.object({
-          productId: id.required(),
+          productId: productIdSchema.required(),
           quantity: Joi.number().integer().min(1).required(),
         }),
       )

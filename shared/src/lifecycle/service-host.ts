@@ -58,6 +58,7 @@ export interface RunningService {
   db: Connection;
   bus: RabbitEventBus;
   logger: Logger;
+  shutdownTimeoutMs: number;
   /** Graceful stop: no new requests or messages, finish what is in hand, close everything. */
   stop: () => Promise<void>;
 }
@@ -152,7 +153,17 @@ export async function startService<C extends ServiceConfig>(
       logger.info('Stopped');
     })());
 
-  return { name, app, server, port, db, bus, logger, stop };
+  return {
+    name,
+    app,
+    server,
+    port,
+    db,
+    bus,
+    logger,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    stop,
+  };
 }
 
 function listen(app: Express, port: number): Promise<Server> {
@@ -167,20 +178,18 @@ function listen(app: Express, port: number): Promise<Server> {
  * The process around a service: starts it, stops it gracefully on SIGTERM or SIGINT (exit 0, or 1
  * if that takes longer than the timeout), and exits on errors nothing handled.
  */
-export function runService(
-  start: () => Promise<RunningService>,
-  options: { name: string; shutdownTimeoutMs: number },
-): void {
-  const fallbackLogger = createLogger({ service: options.name });
+export function runService(name: string, start: () => Promise<RunningService>): void {
+  const fallbackLogger = createLogger({ service: name });
   let running: RunningService | undefined;
 
   const shutdown = async (signal: string) => {
     const logger = running?.logger ?? fallbackLogger;
     logger.info('Shutdown requested', { signal });
+    const timeoutMs = running?.shutdownTimeoutMs ?? 0;
     const timer = setTimeout(() => {
-      logger.error('Shutdown took too long, exiting', { timeoutMs: options.shutdownTimeoutMs });
+      logger.error('Shutdown took too long, exiting', { timeoutMs });
       process.exit(1);
-    }, options.shutdownTimeoutMs);
+    }, timeoutMs);
     timer.unref();
     try {
       await running?.stop();

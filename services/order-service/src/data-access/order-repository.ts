@@ -1,0 +1,122 @@
+import type { Connection, FilterQuery, Model } from 'mongoose';
+import type { AnyEvent, KeyedMutex, OrderStatus, OutboxSource, Page } from '@ecommerce/shared';
+import { isDuplicateKeyError, lockKey, outboxOf, toOutboxEntry } from '@ecommerce/shared';
+import type { Order } from '../domain/order';
+import type { StatusChange } from '../domain/order-rules';
+import type { OrderDocument } from './order-model';
+import { orderModel } from './order-model';
+
+export interface OrderFilter {
+  userId?: string;
+  status?: OrderStatus;
+}
+
+/**
+ * Orders in MongoDB. Every write that causes an event stores the event in the order's outbox in
+ * the same single-document update. Returns plain `Order` objects, never documents.
+ */
+export class OrderRepository {
+  private readonly model: Model<OrderDocument>;
+  readonly outbox: OutboxSource;
+
+  constructor(
+    connection: Connection,
+    private readonly locks: KeyedMutex,
+    private readonly onEventStored: () => void,
+  ) {
+    this.model = orderModel(connection);
+    this.outbox = outboxOf(this.model);
+  }
+
+  /** Stores a new order with its first event; false when an order with that id exists. */
+  async insert(order: Order, event: AnyEvent): Promise<boolean> {
+    try {
+      await this.model.create({
+        _id: order.id,
+        ...withoutId(order),
+        eventSequence: event.sequence,
+        outbox: [toOutboxEntry(event)],
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+    this.onEventStored();
+    return true;
+  }
+
+  async findById(id: string): Promise<Order | null> {
+    const document = await this.model.findById(id).lean();
+    return document && toOrder(document);
+  }
+
+  async list(filter: OrderFilter, page: Page): Promise<{ items: Order[]; total: number }> {
+    const query: FilterQuery<OrderDocument> = {};
+    if (filter.userId !== undefined) query.userId = filter.userId;
+    if (filter.status !== undefined) query.status = filter.status;
+    const [documents, total] = await Promise.all([
+      this.model
+        .find(query)
+        .sort({ createdAt: -1, _id: 1 })
+        .skip(page.offset)
+        .limit(page.limit)
+        .lean(),
+      this.model.countDocuments(query),
+    ]);
+    return { items: documents.map(toOrder), total };
+  }
+
+  /**
+   * Moves the order from `expected` to the change's status and stores the event that announces
+   * it, numbered with the order's next sequence. Returns null, writing nothing, when the order is
+   * no longer in `expected` (someone else changed it first).
+   */
+  async changeStatus(
+    id: string,
+    expected: OrderStatus,
+    change: StatusChange,
+    eventFor: (order: Order, sequence: number) => AnyEvent,
+  ): Promise<Order | null> {
+    const updated = await this.locks.run(lockKey(this.outbox.name, id), async () => {
+      const current = await this.model.findById(id).lean();
+      if (!current || current.status !== expected) return null;
+      const event = eventFor(toOrder(current), current.eventSequence + 1);
+      return this.model
+        .findOneAndUpdate(
+          { _id: id, status: expected, eventSequence: current.eventSequence },
+          {
+            $set: {
+              status: change.status,
+              statusReason: change.reason,
+              updatedAt: new Date(),
+            },
+            $inc: { eventSequence: 1 },
+            $push: { outbox: toOutboxEntry(event) },
+          },
+          { new: true },
+        )
+        .lean();
+    });
+    if (!updated) return null;
+    this.onEventStored();
+    return toOrder(updated);
+  }
+}
+
+function withoutId({ id: _id, ...rest }: Order) {
+  return rest;
+}
+
+function toOrder(document: OrderDocument): Order {
+  return {
+    id: document._id,
+    userId: document.userId,
+    products: document.products.map(({ productId, quantity }) => ({ productId, quantity })),
+    totalPrice: document.totalPrice,
+    ...(document.contact && { contact: document.contact }),
+    status: document.status,
+    ...(document.statusReason && { statusReason: document.statusReason }),
+    createdAt: document.createdAt,
+    updatedAt: document.updatedAt,
+  };
+}

@@ -1,0 +1,48 @@
+import Joi from 'joi';
+import type { OrderStatus, Page } from '@ecommerce/shared';
+import { paginationKeys, productIdSchema } from '@ecommerce/shared';
+import type { NewOrderRequest } from '../../domain/order';
+
+const MAX_ORDER_LINES = 50;
+const MAX_QUANTITY = 1000;
+
+/** Numbers in JSON bodies must be numbers: `"2"` is a wrong type, not a quantity. */
+const strictNumber = () => Joi.number().strict();
+
+export const newOrderBody = Joi.object<NewOrderRequest>({
+  userId: Joi.string().trim().min(1).max(100).required(),
+  products: Joi.array()
+    .items(
+      Joi.object({
+        productId: productIdSchema.required(),
+        quantity: strictNumber().integer().min(1).max(MAX_QUANTITY).required(),
+      }),
+    )
+    .min(1)
+    .max(MAX_ORDER_LINES)
+    .unique('productId')
+    .messages({ 'array.unique': 'products lists product {#value.productId} twice' })
+    .required(),
+  totalPrice: strictNumber().min(0).max(1_000_000_000).required(),
+  contact: Joi.object({
+    email: Joi.string().email({ tlds: false }).max(254),
+    phone: Joi.string()
+      .pattern(/^\+\d{8,15}$/)
+      .messages({ 'string.pattern.base': 'contact.phone must be E.164: + and 8 to 15 digits' }),
+  }),
+});
+
+export const orderIdParam = Joi.string()
+  .guid({ version: 'uuidv4' })
+  .messages({ 'string.guid': 'Order id must be a UUID' });
+
+/** Printable ASCII, as the IETF draft for the header suggests; long enough for any UUID scheme. */
+export const idempotencyKeyHeader = Joi.string()
+  .pattern(/^[\x21-\x7e]{1,255}$/)
+  .messages({ 'string.pattern.base': 'Idempotency-Key must be 1 to 255 printable characters' });
+
+export const listOrdersQuery = Joi.object<{ userId?: string; status?: OrderStatus } & Page>({
+  userId: Joi.string().min(1).max(100),
+  status: Joi.string().valid('PENDING', 'CONFIRMED', 'CANCELLED'),
+  ...paginationKeys,
+});

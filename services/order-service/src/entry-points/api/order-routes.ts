@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { Router } from 'express';
+import { currentCorrelationId, notFound, validate } from '@ecommerce/shared';
+import { cancelOrder } from '../../domain/cancel-order';
+import type { OrderDependencies } from '../../domain/order-ports';
+import { placeOrder } from '../../domain/place-order';
+import {
+  idempotencyKeyHeader,
+  listOrdersQuery,
+  newOrderBody,
+  orderIdParam,
+} from './order-request-schemas';
+
+export function orderRouter(dependencies: OrderDependencies): Router {
+  const router = Router();
+
+  router.post('/orders', async (req, res) => {
+    const request = validate(newOrderBody, req.body, 'Order');
+    const key = validate(idempotencyKeyHeader, req.get('idempotency-key'), 'Idempotency-Key');
+    const { order, created } = await placeOrder(request, dependencies, {
+      correlationId: currentCorrelationId(),
+      ...(key !== undefined && { idempotency: { key, fingerprint: fingerprintOf(req.body) } }),
+    });
+    res.status(created ? 201 : 200).json(order);
+  });
+
+  router.get('/orders', async (req, res) => {
+    const { userId, status, limit, offset } = validate(listOrdersQuery, req.query, 'Query');
+    const { items, total } = await dependencies.orders.list({ userId, status }, { limit, offset });
+    res.json({ items, total, limit, offset });
+  });
+
+  router.get('/orders/:id', async (req, res) => {
+    const id = validate(orderIdParam, req.params.id, 'Order id');
+    const order = await dependencies.orders.findById(id);
+    if (!order) throw notFound(`Order ${id} not found`, 'ORDER_NOT_FOUND');
+    res.json(order);
+  });
+
+  router.delete('/orders/:id', async (req, res) => {
+    const id = validate(orderIdParam, req.params.id, 'Order id');
+    res.json(await cancelOrder(id, dependencies, currentCorrelationId()));
+  });
+
+  return router;
+}
+
+/** Bodies that are equal as parsed JSON get the same fingerprint, whatever their key order. */
+export function fingerprintOf(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,8 @@
+import type { EventBus } from '@ecommerce/shared';
+import { applyInventoryResult } from '../../domain/apply-inventory-result';
+import type { OrderDependencies } from '../../domain/order-ports';
+
+/** The events the order service consumes, one line each. */
+export function subscribeOrderHandlers(bus: EventBus, dependencies: OrderDependencies): void {
+  bus.subscribe('inventory.status.updated', (event) => applyInventoryResult(event, dependencies));
+}

@@ -1,0 +1,27 @@
+import type { RunningService } from '@ecommerce/shared';
+import { startService } from '@ecommerce/shared';
+import type { OrderServiceConfig } from './config';
+import { SERVICE_NAME } from './config';
+import { IdempotencyKeyRepository } from './data-access/idempotency-key-repository';
+import { OrderRepository } from './data-access/order-repository';
+import { orderRouter } from './entry-points/api/order-routes';
+import { subscribeOrderHandlers } from './entry-points/events/subscriptions';
+
+/** The order service's composition root: its repositories, handlers and routes on the shared host. */
+export function startOrderService(config: OrderServiceConfig): Promise<RunningService> {
+  return startService({
+    name: SERVICE_NAME,
+    config,
+    compose: ({ db, bus, locks, publishOutboxSoon }) => {
+      const orders = new OrderRepository(db, locks, publishOutboxSoon);
+      const idempotencyKeys = new IdempotencyKeyRepository(db);
+      const dependencies = { orders, idempotencyKeys };
+      subscribeOrderHandlers(bus, dependencies);
+      return {
+        routers: [orderRouter(dependencies)],
+        outboxes: [orders.outbox],
+        prune: (cutoff) => idempotencyKeys.pruneOlderThan(cutoff),
+      };
+    },
+  });
+}
