@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ConfigOf } from '@ecommerce/shared';
-import { loadConfig, serviceSettings } from '@ecommerce/shared';
+import { loadServiceConfig, serviceSettings } from '@ecommerce/shared';
 
 export const SERVICE_NAME = 'order-service';
 
@@ -8,11 +8,6 @@ export const orderServiceSettings = serviceSettings({ port: 3001, database: SERV
 
 export type OrderServiceConfig = ConfigOf<typeof orderServiceSettings>;
 
-/** The service's `.env`, then the repository's, fill in what the environment does not set. */
 export function loadOrderServiceConfig(env: NodeJS.ProcessEnv = process.env): OrderServiceConfig {
-  const serviceRoot = path.resolve(__dirname, '..');
-  return loadConfig(orderServiceSettings, {
-    env,
-    envFiles: [path.join(serviceRoot, '.env'), path.join(serviceRoot, '../../.env')],
-  });
+  return loadServiceConfig(orderServiceSettings, path.resolve(__dirname, '..'), env);
 }

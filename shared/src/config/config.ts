@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import dotenv from 'dotenv';
 import Joi from 'joi';
 
@@ -126,3 +127,18 @@ export function serviceSettings(defaults: { port: number; database: string }) {
 
 export type ServiceSettings = ReturnType<typeof serviceSettings>;
 export type ServiceConfig = ConfigOf<ServiceSettings>;
+
+/**
+ * Loads a service's settings: the process environment first, then the service's own `.env`,
+ * then the repository's `.env` (two levels up from the service's folder), then defaults.
+ */
+export function loadServiceConfig<D extends ConfigDefinition>(
+  definition: D,
+  serviceRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<D> {
+  return loadConfig(definition, {
+    env,
+    envFiles: [path.join(serviceRoot, '.env'), path.join(serviceRoot, '..', '..', '.env')],
+  });
+}

@@ -23,7 +23,11 @@ export function toHttpError(error: unknown): AppError {
     return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable; try again');
   }
   if (error instanceof BrokerUnavailableError) {
-    return new AppError(503, 'BROKER_UNAVAILABLE', 'The message broker is not reachable; try again');
+    return new AppError(
+      503,
+      'BROKER_UNAVAILABLE',
+      'The message broker is not reachable; try again',
+    );
   }
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -36,7 +40,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const httpError = toHttpError(error);
     const logFields = { method: req.method, path: req.path, status: httpError.status };
-    if (httpError.status >= 500) logger.error('Request failed', { ...logFields, ...errorFields(error) });
+    if (httpError.status >= 500)
+      logger.error('Request failed', { ...logFields, ...errorFields(error) });
     else logger.info('Request rejected', { ...logFields, code: httpError.code });
     const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
     if (httpError.details !== undefined) body.error.details = httpError.details;

@@ -211,8 +211,5 @@ export function runService(name: string, start: () => Promise<RunningService>): 
   process.on('uncaughtException', crash('Uncaught exception'));
   process.on('unhandledRejection', crash('Unhandled promise rejection'));
 
-  start().then(
-    (service) => (running = service),
-    crash('Service failed to start'),
-  );
+  start().then((service) => (running = service), crash('Service failed to start'));
 }

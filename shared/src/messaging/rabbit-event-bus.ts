@@ -275,25 +275,28 @@ export class RabbitEventBus implements EventBus {
       );
     }
 
-    return runInContext({ correlationId: event.correlationId, eventId: event.eventId }, async () => {
-      const handler = this.handlers.get(event.eventType);
-      try {
-        if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
-        if (await this.options.processedEvents.has(event.eventId)) {
-          this.options.logger.info('Skipping an event already handled', {
-            eventType: event.eventType,
-          });
-          this.settle(channel, message, event.eventType, 'duplicate');
-          return;
+    return runInContext(
+      { correlationId: event.correlationId, eventId: event.eventId },
+      async () => {
+        const handler = this.handlers.get(event.eventType);
+        try {
+          if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
+          if (await this.options.processedEvents.has(event.eventId)) {
+            this.options.logger.info('Skipping an event already handled', {
+              eventType: event.eventType,
+            });
+            this.settle(channel, message, event.eventType, 'duplicate');
+            return;
+          }
+          await handler(event);
+          await this.options.processedEvents.record(event.eventId, event.eventType);
+          this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
+          this.settle(channel, message, event.eventType, 'handled');
+        } catch (error) {
+          await this.onHandlerFailure(message, channel, error, attempt, event);
         }
-        await handler(event);
-        await this.options.processedEvents.record(event.eventId, event.eventType);
-        this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
-        this.settle(channel, message, event.eventType, 'handled');
-      } catch (error) {
-        await this.onHandlerFailure(message, channel, error, attempt, event);
-      }
-    });
+      },
+    );
   }
 
   private async onHandlerFailure(

@@ -18,7 +18,7 @@ export interface OutboxSource {
   /** Documents with pending events, those waiting longest first. */
   findPending(limit: number): Promise<PendingDocument[]>;
   /** Removes one published event from its document's outbox. */
-  remove(documentId: unknown, eventId: string): Promise<void>;
+  remove(documentId: unknown, entry: OutboxEntry): Promise<void>;
 }
 
 /** The outbox of a mongoose model whose documents have `outbox: [outboxEntrySchema]`. */
@@ -33,8 +33,10 @@ export function outboxOf<T extends { outbox: OutboxEntry[] }>(model: Model<T>): 
         .limit(limit)
         .lean<PendingDocument[]>();
     },
-    async remove(documentId, eventId) {
-      await model.updateOne({ _id: documentId }, { $pull: { outbox: { eventId } } } as never);
+    async remove(documentId, entry) {
+      // The whole entry, not a condition such as `{ eventId }`: FerretDB v1 ignores $pull
+      // conditions and only pulls elements equal to the value given.
+      await model.updateOne({ _id: documentId }, { $pull: { outbox: entry } } as never);
     },
   };
 }
@@ -121,13 +123,16 @@ export class OutboxRelay {
   private async publishPending(source: OutboxSource, document: PendingDocument): Promise<void> {
     for (const entry of document.outbox) {
       const event = JSON.parse(entry.payload) as AnyEvent;
-      await runInContext({ correlationId: event.correlationId, eventId: event.eventId }, async () => {
-        await this.options.publisher.publish(event);
-        await this.options.locks.run(lockKey(source.name, document._id), () =>
-          source.remove(document._id, entry.eventId),
-        );
-        this.options.logger.info('Published event', { eventType: event.eventType });
-      });
+      await runInContext(
+        { correlationId: event.correlationId, eventId: event.eventId },
+        async () => {
+          await this.options.publisher.publish(event);
+          await this.options.locks.run(lockKey(source.name, document._id), () =>
+            source.remove(document._id, entry),
+          );
+          this.options.logger.info('Published event', { eventType: event.eventType });
+        },
+      );
     }
   }
 }

@@ -25,11 +25,15 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
   const vhost = `test-${runId}`;
   await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`);
   const user = decodeURIComponent(new URL(base.amqp).username);
-  await management('PUT', `/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`, {
-    configure: '.*',
-    write: '.*',
-    read: '.*',
-  });
+  await management(
+    'PUT',
+    `/api/permissions/${encodeURIComponent(vhost)}/${encodeURIComponent(user)}`,
+    {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    },
+  );
 
   const amqpUrl = new URL(base.amqp);
   amqpUrl.pathname = `/${encodeURIComponent(vhost)}`;
@@ -73,7 +77,9 @@ export async function management(method: string, path: string, body?: unknown): 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) {
-    throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
+    throw new Error(
+      `RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`,
+    );
   }
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;

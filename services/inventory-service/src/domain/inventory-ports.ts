@@ -1,0 +1,13 @@
+import type { KeyedMutex } from '@ecommerce/shared';
+import type { ProductRepository } from '../data-access/product-repository';
+import type { ReservationRepository } from '../data-access/reservation-repository';
+
+/** What the inventory use cases need from the outside world. */
+export interface InventoryDependencies {
+  products: ProductRepository;
+  reservations: ReservationRepository;
+  /** Serialises the handling of events about one order within this instance. */
+  locks: KeyedMutex;
+}
+
+export const orderLock = (orderId: string) => `order:${orderId}`;

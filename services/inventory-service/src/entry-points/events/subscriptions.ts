@@ -1,0 +1,10 @@
+import type { EventBus } from '@ecommerce/shared';
+import type { InventoryDependencies } from '../../domain/inventory-ports';
+import { reserveStock } from '../../domain/reserve-stock';
+import { settleReservation } from '../../domain/settle-reservation';
+
+/** The events the inventory service consumes, one line each. */
+export function subscribeInventoryHandlers(bus: EventBus, dependencies: InventoryDependencies) {
+  bus.subscribe('order.created', (event) => reserveStock(event, dependencies));
+  bus.subscribe('order.status.updated', (event) => settleReservation(event, dependencies));
+}
