@@ -38,23 +38,6 @@ FERRET_PID_FILE="$DATA_DIR/ferretdb.pid"
 
 report() { printf '%-20s %s\n' "$1:" "$2"; }
 
-# mongo_port: MONGO_PORT, else the (first) port in MONGODB_URI, else 27017.
-mongo_port() {
-  if [[ -n "${MONGO_PORT:-}" ]]; then
-    echo "$MONGO_PORT"
-    return
-  fi
-  local uri="${MONGODB_URI:-}" hostport
-  uri="${uri#*://}"        # scheme
-  uri="${uri##*@}"         # credentials
-  hostport="${uri%%[/?,]*}" # first host only
-  if [[ "$hostport" =~ :([0-9]+)$ ]]; then
-    echo "${BASH_REMATCH[1]}"
-  else
-    echo 27017
-  fi
-}
-
 # http_status URL [USER:PASSWORD]: the HTTP status code, or 000 when nothing answers.
 http_status() {
   local args=(-s -o /dev/null -w '%{http_code}' --max-time 5)
@@ -100,8 +83,11 @@ ensure_rabbitmq() {
       die "rabbitmqctl is missing and apt-get is not available: install RabbitMQ (>= 3.10) by hand"
     report rabbitmq "installing (apt-get install rabbitmq-server)"
     export DEBIAN_FRONTEND=noninteractive
+    # Without systemd the package's post-install may fail to start the broker; that is fine
+    # as long as the package's files are there: the broker is started below.
     { apt-get update -qq && apt-get install -y -qq rabbitmq-server; } >/dev/null ||
-      die "could not install rabbitmq-server with apt-get"
+      echo "ensure-infra: apt-get install rabbitmq-server reported an error; carrying on" >&2
+    command -v rabbitmqctl >/dev/null 2>&1 || die "could not install rabbitmq-server with apt-get"
   fi
 
   if port_open 127.0.0.1 "$AMQP_PORT"; then
@@ -113,17 +99,19 @@ ensure_rabbitmq() {
   if rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
     # The node runs but its AMQP listener does not: it is booting, or its app was stopped
     # (`rabbitmqctl stop_app`, as the reconnect tests do). Let it boot, then start the app.
-    rabbitmqctl -q await_startup >/dev/null 2>&1 || true
-    if ! port_open 127.0.0.1 "$AMQP_PORT"; then
+    rabbitmqctl -q -t "$TIMEOUT_S" await_startup >/dev/null 2>&1 || true
+    if port_open 127.0.0.1 "$AMQP_PORT"; then
+      report rabbitmq "was booting, now up (amqp://127.0.0.1:$AMQP_PORT)"
+    else
       rabbitmqctl -q start_app >/dev/null || die "rabbitmqctl start_app failed"
+      report rabbitmq "its app was stopped: started it (amqp://127.0.0.1:$AMQP_PORT)"
     fi
-    report rabbitmq "app started on the running node"
   else
     rabbitmq-server -detached >/dev/null 2>&1 ||
       die "rabbitmq-server -detached failed (see /var/log/rabbitmq/)"
     record_started rabbitmq
     # await_startup fails at once while the node is not yet reachable: retry until the deadline.
-    until rabbitmqctl -q await_startup >/dev/null 2>&1; do
+    until rabbitmqctl -q -t "$TIMEOUT_S" await_startup >/dev/null 2>&1; do
       ((SECONDS < deadline)) ||
         die "RabbitMQ did not start within ${TIMEOUT_S}s (see /var/log/rabbitmq/)"
       sleep 1

@@ -24,7 +24,26 @@ die() {
 
 # port_open HOST PORT: true when something accepts TCP connections there.
 port_open() {
+  # shellcheck disable=SC2016 # $1 and $2 belong to the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# mongo_port: MONGO_PORT, else the (first) port in MONGODB_URI, else 27017.
+mongo_port() {
+  if [[ -n "${MONGO_PORT:-}" ]]; then
+    echo "$MONGO_PORT"
+    return
+  fi
+  local authority="${MONGODB_URI:-}" hostport
+  authority="${authority#*://}"   # scheme
+  authority="${authority%%[/?]*}" # database and options
+  authority="${authority##*@}"    # credentials
+  hostport="${authority%%,*}"     # the first host of a replica set
+  if [[ "$hostport" =~ :([0-9]+)$ ]]; then
+    echo "${BASH_REMATCH[1]}"
+  else
+    echo 27017
+  fi
 }
 
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json.
@@ -33,6 +52,6 @@ ensure_node_modules() {
   local marker="$REPO_ROOT/node_modules/.package-lock.json"
   if [[ ! -f "$marker" || "$REPO_ROOT/package-lock.json" -nt "$marker" ]]; then
     say "Installing dependencies (npm ci)"
-    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+    (cd "$REPO_ROOT" && npm ci --include=dev --no-audit --no-fund)
   fi
 }

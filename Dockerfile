@@ -1,0 +1,61 @@
+# syntax=docker/dockerfile:1
+# One image per service, all from this file:
+#   docker build --build-arg SERVICE=order-service -t ecommerce/order-service .
+# SERVICE: order-service | inventory-service | notification-service
+
+ARG NODE_IMAGE=node:20-alpine
+
+# ---- build: compile the shared library and the service --------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+
+# Manifests first, so that a change of source code reuses the `npm ci` layer. `npm ci` needs
+# the package.json of every workspace that package-lock.json names.
+COPY package.json package-lock.json ./
+COPY shared/package.json shared/
+COPY services/order-service/package.json services/order-service/
+COPY services/inventory-service/package.json services/inventory-service/
+COPY services/notification-service/package.json services/notification-service/
+COPY tests-e2e/package.json tests-e2e/
+RUN npm ci --no-audit --no-fund
+
+COPY tsconfig*.json ./
+COPY shared/ shared/
+COPY services/ services/
+
+# Declared this late so that the layers above are shared by the three services' builds.
+ARG SERVICE
+RUN case "$SERVICE" in \
+      order-service|inventory-service|notification-service) ;; \
+      *) echo "Build with --build-arg SERVICE=order-service|inventory-service|notification-service (got '$SERVICE')" >&2; exit 1 ;; \
+    esac \
+ && npx tsc -b "services/$SERVICE/tsconfig.build.json"
+
+# ---- runtime: production dependencies and compiled code only -------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ENV NODE_ENV=production \
+    PORT=3000
+WORKDIR /app
+
+COPY package.json package-lock.json ./
+COPY shared/package.json shared/
+COPY services/${SERVICE}/package.json services/${SERVICE}/
+# Only the production dependencies of the shared library and this service, with the workspace
+# link node_modules/@ecommerce/shared -> ../../shared.
+RUN npm ci --omit=dev --no-audit --no-fund \
+      --workspace @ecommerce/shared --workspace "@ecommerce/$SERVICE" \
+ && npm cache clean --force
+
+COPY --from=build /app/shared/dist shared/dist
+COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
+# /app/main.js -> the service's entry point: `node main.js` needs no shell to pick the service,
+# and Node resolves the link, so the service runs as its own main module.
+RUN ln -s "services/$SERVICE/dist/main.js" main.js
+
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node is PID 1 and the service handles SIGTERM itself (graceful shutdown, exit 0).
+CMD ["node", "main.js"]

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `npm test`: lint, type-check, build, bring up RabbitMQ and FerretDB, then every jest project
+# (unit, integration, e2e). Extra arguments go to jest: `npm test -- --selectProjects unit`.
+# What this run had to start (FerretDB, RabbitMQ) is stopped at the end; what already ran is
+# left running. KEEP_INFRA=1 leaves it all running.
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+started_file="$(mktemp "${TMPDIR:-/tmp}/ecommerce-infra.XXXXXX")"
+cleanup() {
+  local status=$?
+  trap '' INT TERM HUP
+  if [[ "${KEEP_INFRA:-}" != 1 ]]; then
+    bash scripts/ensure-infra.sh --stop "$started_file" || true
+  fi
+  rm -f "$started_file"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+export NODE_ENV=test
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
+# The tests find the database at TEST_MONGODB_URL (default mongodb://127.0.0.1:27017): bring
+# FerretDB up on that port.
+if [[ -n "${TEST_MONGODB_URL:-}" && -z "${MONGO_PORT:-}" ]]; then
+  MONGO_PORT="$(MONGODB_URI="$TEST_MONGODB_URL" mongo_port)"
+  export MONGO_PORT
+fi
+
+ensure_node_modules
+say "Lint (npm run lint)"
+npm run --silent lint
+say "Type-check (npm run typecheck)"
+npm run --silent typecheck
+say "Build (npm run build)"
+npm run --silent build
+say "Bringing up RabbitMQ and FerretDB"
+bash scripts/ensure-infra.sh --started-file "$started_file"
+say "Tests (jest --ci $*)"
+npx jest --ci "$@"
