@@ -1,0 +1,139 @@
+import type { EventType } from '../../src/events/catalogue';
+import type { TopologyOptions } from '../../src/messaging/topology';
+import { defineServiceTopology } from '../../src/messaging/topology';
+
+const options = (overrides: Partial<TopologyOptions> = {}): TopologyOptions => ({
+  service: 'inventory-service',
+  exchange: 'ecommerce.events',
+  consumes: ['order.created', 'order.status.updated'],
+  maxAttempts: 4,
+  retryBaseDelayMs: 1000,
+  ...overrides,
+});
+
+function problemsOf(overrides: Partial<TopologyOptions>): string {
+  try {
+    defineServiceTopology(options(overrides));
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error('expected defineServiceTopology to throw');
+}
+
+describe('defineServiceTopology', () => {
+  it('when the options are valid, then the queues are named after the service', () => {
+    expect(defineServiceTopology(options())).toEqual({
+      exchange: 'ecommerce.events',
+      queue: 'inventory-service',
+      bindings: ['order.created', 'order.status.updated'],
+      retryQueues: [
+        { name: 'inventory-service.retry.1', delayMs: 1000 },
+        { name: 'inventory-service.retry.2', delayMs: 2000 },
+        { name: 'inventory-service.retry.3', delayMs: 4000 },
+      ],
+      deadLetterQueue: 'inventory-service.dlq',
+    });
+  });
+
+  it('when there are many attempts, then each retry level doubles the delay of the one before', () => {
+    const { retryQueues } = defineServiceTopology(
+      options({ maxAttempts: 8, retryBaseDelayMs: 250 }),
+    );
+    expect(retryQueues).toHaveLength(7);
+    retryQueues.forEach((queue, index) => {
+      expect(queue.name).toBe(`inventory-service.retry.${index + 1}`);
+      expect(queue.delayMs).toBe(250 * 2 ** index);
+    });
+  });
+
+  it('when maxAttempts is 1, then there are no retry queues but still a dead-letter queue', () => {
+    const topology = defineServiceTopology(options({ maxAttempts: 1 }));
+    expect(topology.retryQueues).toEqual([]);
+    expect(topology.deadLetterQueue).toBe('inventory-service.dlq');
+  });
+
+  it('when maxAttempts is 2, then there is exactly one retry queue with the base delay', () => {
+    expect(defineServiceTopology(options({ maxAttempts: 2 })).retryQueues).toEqual([
+      { name: 'inventory-service.retry.1', delayMs: 1000 },
+    ]);
+  });
+
+  it('when the service consumes nothing, then the topology has no bindings', () => {
+    expect(defineServiceTopology(options({ consumes: [] })).bindings).toEqual([]);
+  });
+
+  it('when the caller changes its consumes list afterwards, then the topology is unaffected', () => {
+    const consumes: EventType[] = ['order.created'];
+    const topology = defineServiceTopology(options({ consumes }));
+    consumes.push('order.status.updated');
+    expect(topology.bindings).toEqual(['order.created']);
+  });
+
+  it.each([
+    'Inventory-Service',
+    'inventory_service',
+    'inventory service',
+    '1nventory',
+    '-inventory',
+    '',
+  ])('when the service name is %p, then it is rejected as not kebab-case', (service) => {
+    expect(problemsOf({ service })).toBe(
+      `Invalid messaging topology: service name "${service}" must be kebab-case`,
+    );
+  });
+
+  it('when the exchange name is empty, then it is rejected', () => {
+    expect(problemsOf({ exchange: '' })).toBe('Invalid messaging topology: exchange name is empty');
+  });
+
+  it('when a binding names an unknown event type, then the type is named', () => {
+    const consumes = ['order.created', 'order.deleted'] as EventType[];
+    expect(problemsOf({ consumes })).toBe(
+      'Invalid messaging topology: cannot bind to unknown event type "order.deleted"',
+    );
+  });
+
+  it('when an event type is bound twice, then it is rejected', () => {
+    expect(problemsOf({ consumes: ['order.created', 'order.created'] })).toBe(
+      'Invalid messaging topology: an event type is bound twice',
+    );
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])(
+    'when maxAttempts is %p, then it is rejected',
+    (maxAttempts) => {
+      expect(problemsOf({ maxAttempts })).toBe(
+        'Invalid messaging topology: maxAttempts must be a whole number ≥ 1',
+      );
+    },
+  );
+
+  it.each([0, -100, Number.NaN])('when retryBaseDelayMs is %p, then it is rejected', (delay) => {
+    expect(problemsOf({ retryBaseDelayMs: delay })).toBe(
+      'Invalid messaging topology: retryBaseDelayMs must be > 0',
+    );
+  });
+
+  it('when several things are wrong, then all of them are reported in one error', () => {
+    const message = problemsOf({
+      service: 'Bad_Name',
+      exchange: '',
+      consumes: ['order.created', 'order.created', 'nope'] as EventType[],
+      maxAttempts: 0,
+      retryBaseDelayMs: 0,
+    });
+    expect(message).toMatch(/^Invalid messaging topology: /);
+    for (const problem of [
+      'service name "Bad_Name" must be kebab-case',
+      'exchange name is empty',
+      'cannot bind to unknown event type "nope"',
+      'an event type is bound twice',
+      'maxAttempts must be a whole number ≥ 1',
+      'retryBaseDelayMs must be > 0',
+    ]) {
+      expect(message).toContain(problem);
+    }
+    expect(message.split('; ')).toHaveLength(6);
+  });
+});
