@@ -18,7 +18,10 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/shared/test/unit/**/*.test.ts', '<rootDir>/services/*/test/unit/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/shared/test/unit/**/*.test.ts',
+        '<rootDir>/services/*/test/unit/**/*.test.ts',
+      ],
     },
     {
       ...common,
@@ -33,7 +36,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests-e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/shared/test/support/require-infrastructure.js',
+      globalSetup: '<rootDir>/tests-e2e/support/global-setup.js',
     },
   ],
 };

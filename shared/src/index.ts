@@ -8,7 +8,11 @@ export * from './events/envelope';
 export * from './database/connect-database';
 export * from './database/mongo-errors';
 export type { EventBus, EventHandler, EventPublisher } from './messaging/event-bus';
-export { RabbitEventBus, BrokerUnavailableError } from './messaging/rabbit-event-bus';
+export {
+  RabbitEventBus,
+  BrokerUnavailableError,
+  UnroutableEventError,
+} from './messaging/rabbit-event-bus';
 export type { DeadLetterRecord } from './messaging/dead-letters';
 export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-letter-queue';
 export { defineServiceTopology } from './messaging/topology';

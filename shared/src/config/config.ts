@@ -36,17 +36,23 @@ export function loadConfig<D extends ConfigDefinition>(
   definition: D,
   options: { env?: NodeJS.ProcessEnv; envFiles?: string[] } = {},
 ): ConfigOf<D> {
-  const env: Record<string, string | undefined> = {};
-  for (const file of [...(options.envFiles ?? [])].reverse()) {
-    if (fs.existsSync(file)) Object.assign(env, dotenv.parse(fs.readFileSync(file)));
+  // Later sources win; an empty value counts as unset, so it never hides a value from an
+  // earlier source (docker-compose passes `X: ${X}` as '' when the host has no X).
+  const env: Record<string, string> = {};
+  const fileValues = [...(options.envFiles ?? [])]
+    .reverse()
+    .filter((file) => fs.existsSync(file))
+    .map((file) => dotenv.parse(fs.readFileSync(file)));
+  for (const source of [...fileValues, options.env ?? process.env]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (value !== undefined && value !== '') env[name] = value;
+    }
   }
-  Object.assign(env, options.env ?? process.env);
 
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
   for (const [key, { env: name, schema }] of Object.entries(definition)) {
-    const raw = env[name] === '' ? undefined : env[name];
-    const { value, error } = schema.validate(raw, { convert: true });
+    const { value, error } = schema.validate(env[name], { convert: true });
     if (error) problems.push(`${name}: ${error.message.replace(/^"value" /, '')}`);
     else config[key] = value;
   }

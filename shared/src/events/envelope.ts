@@ -73,7 +73,8 @@ export function parseEvent(body: Buffer | string): AnyEvent {
   } catch {
     throw new PermanentError('Message body is not valid JSON');
   }
-  const envelope = envelopeSchema.validate(raw, { abortEarly: false });
+  // No type conversion: a producer that sends `"1"` for a number has a bug worth seeing.
+  const envelope = envelopeSchema.validate(raw, { abortEarly: false, convert: false });
   if (envelope.error) {
     throw new PermanentError(`Invalid event envelope: ${envelope.error.message}`);
   }
@@ -83,6 +84,7 @@ export function parseEvent(body: Buffer | string): AnyEvent {
   }
   const data = eventDataSchemas[candidate.eventType].validate(candidate.data, {
     abortEarly: false,
+    convert: false,
   });
   if (data.error) {
     throw new PermanentError(`Invalid ${candidate.eventType} data: ${data.error.message}`);

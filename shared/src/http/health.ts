@@ -20,7 +20,7 @@ export function healthReport(
   checks: HealthCheck[],
   startedAt: number,
 ): HealthReport {
-  const results = Object.fromEntries(checks.map((check) => [check.name, check.status()]));
+  const results = Object.fromEntries(checks.map((check) => [check.name, statusOf(check)]));
   const degraded = checks.some((check) => check.critical && results[check.name] !== 'up');
   return {
     status: degraded ? 'degraded' : 'ok',
@@ -28,6 +28,15 @@ export function healthReport(
     uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
     checks: results,
   };
+}
+
+/** A check that throws is reported as down rather than failing the whole report. */
+function statusOf(check: HealthCheck): string {
+  try {
+    return check.status();
+  } catch {
+    return 'down';
+  }
 }
 
 export const upOrDown = (up: boolean) => (up ? 'up' : 'down');

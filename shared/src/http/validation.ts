@@ -16,3 +16,14 @@ export function validate<T>(schema: Joi.Schema<T>, input: unknown, what = 'Reque
   }
   return value;
 }
+
+/**
+ * `validate` for a request body, which must be there: Express leaves `req.body` undefined when a
+ * request has no JSON body, and an optional schema would let that through.
+ */
+export function validateBody<T>(schema: Joi.Schema<T>, body: unknown, what = 'Body'): T {
+  if (body === undefined) {
+    throw badRequest(`${what} is missing: send a JSON object with content-type: application/json`);
+  }
+  return validate(schema, body, what);
+}

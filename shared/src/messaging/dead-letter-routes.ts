@@ -3,7 +3,7 @@ import Joi from 'joi';
 import { requireAdmin } from '../http/require-admin';
 import { paginationKeys } from '../http/pagination';
 import type { Page } from '../http/pagination';
-import { validate } from '../http/validation';
+import { validate, validateBody } from '../http/validation';
 import type { DeadLetterQueue } from './dead-letter-queue';
 
 const eventIds = Joi.array().items(Joi.string().min(1).max(200)).max(1000).unique();
@@ -32,7 +32,7 @@ export function deadLetterRouter(deadLetters: DeadLetterQueue, adminToken: strin
   });
 
   router.post('/admin/dlq/discard', async (req, res) => {
-    const { eventIds: ids } = validate(discardBody, req.body, 'Body');
+    const { eventIds: ids } = validateBody(discardBody, req.body);
     res.json({ discarded: await deadLetters.discard(ids) });
   });
 

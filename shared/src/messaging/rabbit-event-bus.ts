@@ -28,6 +28,17 @@ export class BrokerUnavailableError extends Error {
   }
 }
 
+/**
+ * The broker had no queue to route an event to (no consumer has declared its queue yet). The
+ * event stays in its outbox and is published again later, rather than vanishing.
+ */
+export class UnroutableEventError extends Error {
+  constructor(eventType: string) {
+    super(`No queue is bound to ${eventType} yet`);
+    this.name = 'UnroutableEventError';
+  }
+}
+
 export interface RabbitEventBusOptions {
   url: string;
   service: string;
@@ -71,6 +82,8 @@ export class RabbitEventBus implements EventBus {
   private connectLoopRunning = false;
   private wakeReconnect?: () => void;
   private connectedWaiters: Array<() => void> = [];
+  /** Ids of published messages the broker returned as unroutable (see publish). */
+  private readonly returned = new Set<string>();
   readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(private readonly options: RabbitEventBusOptions) {
@@ -121,6 +134,9 @@ export class RabbitEventBus implements EventBus {
       Buffer.from(JSON.stringify(event)),
       {
         persistent: true,
+        // Unroutable messages come back (basic.return, always before their confirm) instead of
+        // being dropped.
+        mandatory: true,
         contentType: 'application/json',
         messageId: event.eventId,
         type: event.eventType,
@@ -129,6 +145,7 @@ export class RabbitEventBus implements EventBus {
         timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
       },
     );
+    if (this.returned.delete(event.eventId)) throw new UnroutableEventError(event.eventType);
     this.options.metrics.eventsPublished.inc({ event_type: event.eventType });
   }
 
@@ -211,6 +228,9 @@ export class RabbitEventBus implements EventBus {
           if (this.session === session && !this.stopping) void connection.close().catch(() => {});
         });
       }
+      publishChannel.on('return', (message: ConsumeMessage) => {
+        if (message.properties.messageId) this.returned.add(String(message.properties.messageId));
+      });
       connection.on('close', () => this.onConnectionClosed(session));
 
       await declareTopology(publishChannel, topology);

@@ -29,7 +29,11 @@ export class EventProbe {
       (message) => {
         if (!message) return;
         probe.messages.push(message);
-        probe.received.push(JSON.parse(message.content.toString()) as AnyEvent);
+        try {
+          probe.received.push(JSON.parse(message.content.toString()) as AnyEvent);
+        } catch {
+          // Garbage a test published on purpose: kept in `messages` only.
+        }
       },
       { noAck: true },
     );

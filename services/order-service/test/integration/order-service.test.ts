@@ -69,7 +69,9 @@ async function placeOrder(body: object = laptopOrder): Promise<{ id: string }> {
 /** How many inventory answers the service has settled so far, whatever became of them. */
 async function answersSettled(): Promise<number> {
   const metrics = (await api().get('/metrics').expect(200)).text;
-  return [...metrics.matchAll(/^events_consumed_total\{[^}]*inventory\.status\.updated[^}]*\} (\d+)$/gm)]
+  return [
+    ...metrics.matchAll(/^events_consumed_total\{[^}]*inventory\.status\.updated[^}]*\} (\d+)$/gm),
+  ]
     .map((match) => Number(match[1]))
     .reduce((sum, count) => sum + count, 0);
 }
@@ -187,14 +189,21 @@ describe('when a customer cancels', () => {
   it('then a PENDING order is CANCELLED and announced, and a second cancel changes nothing', async () => {
     const { id } = await placeOrder();
     const first = await api().delete(`/api/orders/${id}`).expect(200);
-    expect(first.body).toMatchObject({ id, status: 'CANCELLED', statusReason: 'Cancelled by customer' });
+    expect(first.body).toMatchObject({
+      id,
+      status: 'CANCELLED',
+      statusReason: 'Cancelled by customer',
+    });
     const again = await api().delete(`/api/orders/${id}`).expect(200);
     expect(again.body).toEqual(first.body);
 
     const event = await probe.waitFor(
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
-    expect(event).toMatchObject({ sequence: 2, data: { status: 'CANCELLED', previousStatus: 'PENDING' } });
+    expect(event).toMatchObject({
+      sequence: 2,
+      data: { status: 'CANCELLED', previousStatus: 'PENDING' },
+    });
   });
 
   it('then a CONFIRMED order is refused with 409 ORDER_NOT_CANCELLABLE', async () => {
@@ -220,7 +229,9 @@ describe('when a customer cancels', () => {
   });
 
   it('then an unknown order is 404 and a malformed id is 400', async () => {
-    const unknown = await api().delete('/api/orders/00000000-0000-4000-8000-000000000001').expect(404);
+    const unknown = await api()
+      .delete('/api/orders/00000000-0000-4000-8000-000000000001')
+      .expect(404);
     expect(unknown.body.error.code).toBe('ORDER_NOT_FOUND');
     const malformed = await api().delete('/api/orders/not-a-uuid').expect(400);
     expect(malformed.body.error.message).toContain('Order id must be a UUID');
@@ -293,7 +304,10 @@ describe('when the order request is bad', () => {
     ['an array body', [laptopOrder]],
   ])('then %s is a 400 and nothing is stored', async (_case, body) => {
     const before = (await api().get('/api/orders').expect(200)).body.total;
-    const response = await api().post('/api/orders').send(body as object).expect(400);
+    const response = await api()
+      .post('/api/orders')
+      .send(body as object)
+      .expect(400);
     expect(response.body.error.code).toBe('VALIDATION_ERROR');
     expect(response.body.error.message).toEqual(expect.any(String));
     expect((await api().get('/api/orders').expect(200)).body.total).toBe(before);
@@ -325,10 +339,18 @@ describe('when the order request is bad', () => {
 describe('when an Idempotency-Key is sent', () => {
   it('then the same key and body return the same order with 200, and another body is a 409', async () => {
     const key = `key-${Date.now()}`;
-    const first = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder).expect(201);
+    const first = await api()
+      .post('/api/orders')
+      .set('Idempotency-Key', key)
+      .send(laptopOrder)
+      .expect(201);
     const { userId, products, totalPrice, contact } = laptopOrder;
     const reordered = { contact, totalPrice, products, userId };
-    const second = await api().post('/api/orders').set('Idempotency-Key', key).send(reordered).expect(200);
+    const second = await api()
+      .post('/api/orders')
+      .set('Idempotency-Key', key)
+      .send(reordered)
+      .expect(200);
     expect(second.body).toEqual(first.body);
 
     const other = await api()
@@ -344,13 +366,18 @@ describe('when an Idempotency-Key is sent', () => {
     const userId = `racer-${Date.now()}`;
     const responses = await Promise.all(
       Array.from({ length: 8 }, () =>
-        api().post('/api/orders').set('Idempotency-Key', key).send({ ...laptopOrder, userId }),
+        api()
+          .post('/api/orders')
+          .set('Idempotency-Key', key)
+          .send({ ...laptopOrder, userId }),
       ),
     );
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect((await api().get('/api/orders').query({ userId })).body.total).toBe(1);
-    await probe.waitFor((e) => e.eventType === 'order.created' && e.aggregateId === responses[0].body.id);
+    await probe.waitFor(
+      (e) => e.eventType === 'order.created' && e.aggregateId === responses[0].body.id,
+    );
     expect(probe.eventsOfType('order.created', responses[0].body.id)).toHaveLength(1);
   });
 
@@ -367,7 +394,10 @@ describe('when the dead-letter routes are called', () => {
     expect(missing.body.error.code).toBe('UNAUTHORIZED');
     await api().get('/api/admin/dlq').set('Authorization', 'Bearer wrong-token').expect(401);
     await api().post('/api/admin/dlq/replay').send({}).expect(401);
-    await api().post('/api/admin/dlq/discard').send({ eventIds: ['x'] }).expect(401);
+    await api()
+      .post('/api/admin/dlq/discard')
+      .send({ eventIds: ['x'] })
+      .expect(401);
   });
 
   it('then discard needs event ids', async () => {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { notFound, requireAdmin, validate } from '@ecommerce/shared';
+import { notFound, requireAdmin, validate, validateBody } from '@ecommerce/shared';
 import type { InventoryDependencies } from '../../domain/inventory-ports';
 import { summarise } from '../../domain/inventory-rules';
 import { productIdParam, setStockBody } from './inventory-request-schemas';
@@ -23,7 +23,7 @@ export function inventoryRouter(
 
   router.post('/inventory/:id', requireAdmin(adminToken), async (req, res) => {
     const productId = validate(productIdParam, req.params.id, 'Product id');
-    const { quantity, name } = validate(setStockBody, req.body, 'Stock update');
+    const { quantity, name } = validateBody(setStockBody, req.body, 'Stock update');
     const { product, created } = await products.setAvailable(productId, quantity, name);
     res.status(created ? 201 : 200).json(product);
   });

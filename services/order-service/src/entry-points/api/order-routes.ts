@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { currentCorrelationId, notFound, validate } from '@ecommerce/shared';
+import { currentCorrelationId, notFound, validate, validateBody } from '@ecommerce/shared';
 import { cancelOrder } from '../../domain/cancel-order';
 import type { OrderDependencies } from '../../domain/order-ports';
 import { placeOrder } from '../../domain/place-order';
@@ -15,7 +15,7 @@ export function orderRouter(dependencies: OrderDependencies): Router {
   const router = Router();
 
   router.post('/orders', async (req, res) => {
-    const request = validate(newOrderBody, req.body, 'Order');
+    const request = validateBody(newOrderBody, req.body, 'Order');
     const key = validate(idempotencyKeyHeader, req.get('idempotency-key'), 'Idempotency-Key');
     const { order, created } = await placeOrder(request, dependencies, {
       correlationId: currentCorrelationId(),

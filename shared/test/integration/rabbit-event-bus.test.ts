@@ -1,0 +1,277 @@
+import amqp from 'amqplib';
+import type { Connection } from 'mongoose';
+import type { AnyEvent, EventEnvelope } from '../../src';
+import {
+  connectDatabase,
+  createEvent,
+  createLogger,
+  PermanentError,
+  RabbitEventBus,
+  ServiceMetrics,
+  UnroutableEventError,
+} from '../../src';
+import { MongoProcessedEventStore } from '../../src/idempotency/processed-events';
+import { DeadLetterIndex } from '../../src/messaging/dead-letters';
+import type { TestEnvironment } from '../../src/testing';
+import { createTestEnvironment, EventProbe, eventually } from '../../src/testing';
+
+const EXCHANGE = 'ecommerce.events';
+const logger = createLogger({ service: 'bus-test', level: 'error' });
+
+let env: TestEnvironment;
+let probe: EventProbe;
+/** What a test started, stopped after it so that no other test's bus hears its messages. */
+const started: Array<{ bus: RabbitEventBus; db: Connection }> = [];
+
+beforeAll(async () => {
+  env = await createTestEnvironment('bus');
+  probe = await EventProbe.connect(env.rabbitmqUrl, EXCHANGE, ['order.created']);
+});
+
+afterEach(async () => {
+  for (const { bus, db } of started.splice(0)) {
+    await bus.close();
+    await db.close();
+  }
+});
+
+afterAll(async () => {
+  await probe?.close();
+  await env?.dispose();
+});
+
+/** A bus for a service of its own, with its own queues and database. */
+async function startBus(
+  service: string,
+  subscribe: (bus: RabbitEventBus) => void,
+  overrides: { maxAttempts?: number; retryBaseDelayMs?: number } = {},
+): Promise<RabbitEventBus> {
+  const db = await connectDatabase(env.mongodbUri(service), logger);
+  const bus = new RabbitEventBus({
+    url: env.rabbitmqUrl,
+    service,
+    exchange: EXCHANGE,
+    prefetch: 10,
+    maxAttempts: overrides.maxAttempts ?? 4,
+    retryBaseDelayMs: overrides.retryBaseDelayMs ?? 100,
+    logger,
+    processedEvents: new MongoProcessedEventStore(db),
+    deadLetterIndex: new DeadLetterIndex(db),
+    metrics: new ServiceMetrics(service),
+  });
+  subscribe(bus);
+  bus.start();
+  await bus.whenConnected();
+  started.push({ bus, db });
+  return bus;
+}
+
+let orderCount = 0;
+function orderCreated(): EventEnvelope<'order.created'> {
+  orderCount += 1;
+  return createEvent({
+    eventType: 'order.created',
+    source: 'order-service',
+    aggregateId: `order-${orderCount}`,
+    sequence: 1,
+    correlationId: `corr-${orderCount}`,
+    data: {
+      orderId: `order-${orderCount}`,
+      userId: 'u',
+      products: [{ productId: 'prod1', quantity: 1 }],
+      totalPrice: 1,
+    },
+  });
+}
+
+/** Reads (and puts back) what sits in a queue, through a channel of its own. */
+async function peek(queue: string): Promise<amqp.GetMessage[]> {
+  const connection = await amqp.connect(env.rabbitmqUrl);
+  try {
+    const channel = await connection.createChannel();
+    const messages: amqp.GetMessage[] = [];
+    for (;;) {
+      const message = await channel.get(queue, { noAck: false });
+      if (!message) break;
+      messages.push(message);
+    }
+    return messages; // closing the connection requeues them
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('when an event is published', () => {
+  it('then it reaches every bound queue as persistent JSON with the envelope ids', async () => {
+    const received: AnyEvent[] = [];
+    const consumer = await startBus('pub-consumer', (bus) =>
+      bus.subscribe('order.created', async (event) => void received.push(event)),
+    );
+    const event = orderCreated();
+    await consumer.publish(event);
+
+    await eventually(() => expect(received.map((e) => e.eventId)).toContain(event.eventId));
+    const heard = await probe.waitFor((e) => e.eventId === event.eventId);
+    expect(heard).toEqual(event);
+  });
+
+  it('then an event no queue is bound to is refused, so the outbox keeps it', async () => {
+    const publisher = await startBus('lonely-publisher', () => undefined);
+    const event = createEvent({
+      eventType: 'inventory.status.updated',
+      source: 'inventory-service',
+      aggregateId: 'nobody-listens',
+      sequence: 1,
+      correlationId: 'c',
+      data: { orderId: 'nobody-listens', status: 'SUCCESS' },
+    });
+    await expect(publisher.publish(event)).rejects.toBeInstanceOf(UnroutableEventError);
+  });
+});
+
+describe('when a handler fails', () => {
+  it('then a transient failure is retried with growing delays until it succeeds', async () => {
+    const attempts: number[] = [];
+    await startBus('flaky', (bus) =>
+      bus.subscribe('order.created', async () => {
+        attempts.push(Date.now());
+        if (attempts.length <= 2) throw new Error('database briefly unreachable');
+      }),
+    );
+    await probe.publish(orderCreated());
+
+    await eventually(() => expect(attempts).toHaveLength(3));
+    const [first, second, third] = attempts;
+    // Base 100 ms, ±20 % jitter: ≥ 80 ms before attempt 2, ≥ 160 ms before attempt 3.
+    expect(second - first).toBeGreaterThanOrEqual(80);
+    expect(third - second).toBeGreaterThanOrEqual(160);
+  });
+
+  it('then a failure every time ends in the DLQ after MAX_ATTEMPTS, with its error in the headers', async () => {
+    let calls = 0;
+    const bus = await startBus(
+      'doomed',
+      (b) =>
+        b.subscribe('order.created', async () => {
+          calls += 1;
+          throw new Error('always broken');
+        }),
+      { maxAttempts: 3, retryBaseDelayMs: 50 },
+    );
+    const event = orderCreated();
+    await probe.publish(event);
+
+    const listed = await eventually(async () => {
+      const { items } = await bus.deadLetterQueue.list(10, 0);
+      expect(items).toHaveLength(1);
+      return items[0];
+    });
+    expect(calls).toBe(3);
+    expect(listed).toMatchObject({
+      eventId: event.eventId,
+      routingKey: 'order.created',
+      attempts: 3,
+      error: 'always broken',
+    });
+    const [dead] = await peek('doomed.dlq');
+    expect(dead.properties.messageId).toBe(event.eventId);
+    expect(dead.properties.headers).toMatchObject({
+      'x-error': 'always broken',
+      'x-attempts': 3,
+      'x-original-routing-key': 'order.created',
+      'x-dead-letter-reason': 'attempts-exhausted',
+      'x-failed-at': expect.any(String),
+    });
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{not json'), 'not valid JSON'],
+    ['not an envelope', Buffer.from(JSON.stringify({ hello: 'world' })), 'Invalid event envelope'],
+    [
+      'data failing its schema',
+      Buffer.from(JSON.stringify({ ...orderCreated(), data: { orderId: 'x' } })),
+      'Invalid order.created data',
+    ],
+  ])('then a message that is %s goes to the DLQ at once', async (_case, body, error) => {
+    let calls = 0;
+    const service = `poison-${orderCount++}`;
+    const bus = await startBus(service, (b) =>
+      b.subscribe('order.created', async () => void (calls += 1)),
+    );
+    await probe.publishRaw('order.created', body, { messageId: `poison-${service}` });
+
+    const listed = await eventually(async () => {
+      const { items } = await bus.deadLetterQueue.list(10, 0);
+      expect(items).toHaveLength(1);
+      return items[0];
+    });
+    expect(listed).toMatchObject({ eventId: `poison-${service}`, attempts: 1 });
+    expect(listed.error).toContain(error);
+    expect(calls).toBe(0);
+  });
+
+  it('then a PermanentError goes to the DLQ without retries', async () => {
+    let calls = 0;
+    const bus = await startBus('permanent', (b) =>
+      b.subscribe('order.created', async () => {
+        calls += 1;
+        throw new PermanentError('order can never be handled');
+      }),
+    );
+    await probe.publish(orderCreated());
+    await eventually(async () => expect((await bus.deadLetterQueue.list(10, 0)).total).toBe(1));
+    expect(calls).toBe(1);
+  });
+});
+
+describe('when dead letters are replayed or discarded', () => {
+  it('then replay puts the chosen ones back through the handler and discard removes them', async () => {
+    let healthy = false;
+    const handled: string[] = [];
+    const bus = await startBus('replayable', (b) =>
+      b.subscribe('order.created', async (event) => {
+        if (!healthy) throw new PermanentError('not yet');
+        handled.push(event.eventId);
+      }),
+    );
+    const [first, second, third] = [orderCreated(), orderCreated(), orderCreated()];
+    for (const event of [first, second, third]) await probe.publish(event);
+    await eventually(async () => expect((await bus.deadLetterQueue.list(10, 0)).total).toBe(3));
+
+    healthy = true;
+    expect(await bus.deadLetterQueue.replay({ eventIds: [second.eventId, 'not-there'] })).toBe(1);
+    await eventually(() => expect(handled).toEqual([second.eventId]));
+    expect(await bus.deadLetterQueue.discard([first.eventId])).toBe(1);
+
+    const { items, total } = await bus.deadLetterQueue.list(10, 0);
+    expect(total).toBe(1);
+    expect(items[0].eventId).toBe(third.eventId);
+    expect((await peek('replayable.dlq')).map((m) => m.properties.messageId)).toEqual([
+      third.eventId,
+    ]);
+
+    expect(await bus.deadLetterQueue.replay({})).toBe(1);
+    await eventually(() => expect(handled).toEqual([second.eventId, third.eventId]));
+    expect((await bus.deadLetterQueue.list(10, 0)).total).toBe(0);
+  });
+});
+
+describe('when the same event is delivered again', () => {
+  it('then the handler runs once per event id', async () => {
+    const handled: string[] = [];
+    const bus = await startBus('dedup', (b) =>
+      b.subscribe('order.created', async (event) => void handled.push(event.eventId)),
+    );
+    const event = orderCreated();
+    await probe.publish(event);
+    await eventually(() => expect(handled).toHaveLength(1));
+    for (let i = 0; i < 5; i++) await probe.publish(event);
+
+    await eventually(async () => {
+      const metrics =
+        await bus['options'].metrics.registry.getSingleMetricAsString('events_consumed_total');
+      expect(metrics).toMatch(/outcome="duplicate"[^\n]* 5/);
+    });
+    expect(handled).toEqual([event.eventId]);
+  });
+});

@@ -1,0 +1,129 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import type { TestEnvironment } from '@ecommerce/shared/testing';
+import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
+
+export const ADMIN_TOKEN = 'e2e-admin-token';
+export const SERVICES = ['order-service', 'inventory-service', 'notification-service'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** One service running as its own process, from its build, as in production. */
+export class ServiceProcess {
+  private child?: ChildProcess;
+  private output: string[] = [];
+
+  constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'services', this.name, 'dist/main.js')],
+      {
+        cwd: ROOT,
+        env: this.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    const keep = (chunk: Buffer) => this.output.push(chunk.toString());
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${this.name} exited: ${this.logs()}`);
+        const response = await fetch(`${this.url}/api/health`);
+        if (response.status !== 200) throw new Error(`${this.name} is ${response.status}`);
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+  }
+
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    child.kill(signal);
+    return exited;
+  }
+
+  logs(): string {
+    return this.output.join('');
+  }
+}
+
+/** The three services on a private vhost and private databases of the shared servers. */
+export class System {
+  private constructor(
+    readonly env: TestEnvironment,
+    readonly services: Record<ServiceName, ServiceProcess>,
+  ) {}
+
+  static async start(label: string): Promise<System> {
+    const env = await createTestEnvironment(label);
+    const entries = await Promise.all(
+      SERVICES.map(async (name) => {
+        const port = await freePort();
+        const service = new ServiceProcess(name, port, {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          PORT: String(port),
+          MONGODB_URI: env.mongodbUri(name),
+          RABBITMQ_URL: env.rabbitmqUrl,
+          ADMIN_TOKEN,
+          LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+          OUTBOX_POLL_INTERVAL_MS: '200',
+          RETRY_BASE_DELAY_MS: '200',
+        });
+        return [name, service] as const;
+      }),
+    );
+    const system = new System(
+      env,
+      Object.fromEntries(entries) as Record<ServiceName, ServiceProcess>,
+    );
+    await Promise.all(SERVICES.map((name) => system.services[name].start()));
+    return system;
+  }
+
+  url(name: ServiceName): string {
+    return this.services[name].url;
+  }
+
+  /** Stops every service with SIGTERM and returns their exit codes. */
+  async stop(): Promise<Record<ServiceName, number | null>> {
+    const codes = await Promise.all(SERVICES.map((name) => this.services[name].stop()));
+    await this.env.dispose();
+    return Object.fromEntries(SERVICES.map((name, i) => [name, codes[i]])) as Record<
+      ServiceName,
+      number | null
+    >;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
