@@ -71,8 +71,8 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     port: setting('PORT', 'HTTP port', Joi.number().port().default(defaults.port)),
     logLevel: setting(
       'LOG_LEVEL',
-      'winston log level',
-      Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
+      'winston log level (silent: no logs, for tests)',
+      Joi.string().valid('silent', 'error', 'warn', 'info', 'debug').default('info'),
     ),
     mongodbUri: setting(
       'MONGODB_URI',

@@ -58,6 +58,7 @@ export interface RunningService {
   db: Connection;
   bus: RabbitEventBus;
   logger: Logger;
+  metrics: ServiceMetrics;
   shutdownTimeoutMs: number;
   /** Graceful stop: no new requests or messages, finish what is in hand, close everything. */
   stop: () => Promise<void>;
@@ -161,6 +162,7 @@ export async function startService<C extends ServiceConfig>(
     db,
     bus,
     logger,
+    metrics,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     stop,
   };

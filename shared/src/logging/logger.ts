@@ -23,7 +23,8 @@ const withWorkContext = (service: string) =>
 /** One JSON object per line on stdout: what log shippers and `jq` expect. */
 export function createLogger({ service, level = 'info' }: LoggerOptions): Logger {
   return winston.createLogger({
-    level,
+    level: level === 'silent' ? 'error' : level,
+    silent: level === 'silent',
     format: winston.format.combine(
       withWorkContext(service),
       winston.format.timestamp(),

@@ -3,3 +3,4 @@
 export * from './eventually';
 export * from './test-environment';
 export * from './event-probe';
+export * from './service-under-test';

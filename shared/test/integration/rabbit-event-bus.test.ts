@@ -16,7 +16,7 @@ import type { TestEnvironment } from '../../src/testing';
 import { createTestEnvironment, EventProbe, eventually } from '../../src/testing';
 
 const EXCHANGE = 'ecommerce.events';
-const logger = createLogger({ service: 'bus-test', level: 'error' });
+const logger = createLogger({ service: 'bus-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 let env: TestEnvironment;
 let probe: EventProbe;

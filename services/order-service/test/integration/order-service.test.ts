@@ -1,12 +1,8 @@
-import request from 'supertest';
-import type { AnyEvent, RunningService } from '@ecommerce/shared';
-import { createEvent, loadConfig } from '@ecommerce/shared';
-import type { TestEnvironment } from '@ecommerce/shared/testing';
-import { createTestEnvironment, EventProbe, eventually } from '@ecommerce/shared/testing';
+import type { AnyEvent } from '@ecommerce/shared';
+import { createEvent } from '@ecommerce/shared';
+import { ADMIN, eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
-
-const ADMIN = { Authorization: 'Bearer test-admin-token' };
 
 const laptopOrder = {
   userId: 'user-1',
@@ -15,36 +11,20 @@ const laptopOrder = {
   contact: { email: 'ada@example.com' },
 };
 
-let env: TestEnvironment;
-let service: RunningService;
-let probe: EventProbe;
+let subject: ServiceUnderTest;
 
 beforeAll(async () => {
-  env = await createTestEnvironment('order-svc');
-  const config = loadConfig(orderServiceSettings, {
-    env: {
-      PORT: '0',
-      MONGODB_URI: env.mongodbUri('order-service'),
-      RABBITMQ_URL: env.rabbitmqUrl,
-      ADMIN_TOKEN: 'test-admin-token',
-      LOG_LEVEL: 'warn',
-      OUTBOX_POLL_INTERVAL_MS: '100',
-      RETRY_BASE_DELAY_MS: '50',
-      MAX_ATTEMPTS: '3',
-    },
+  subject = await ServiceUnderTest.start({
+    label: 'order-service',
+    settings: orderServiceSettings,
+    start: startOrderService,
+    env: { MAX_ATTEMPTS: '3' },
   });
-  probe = await EventProbe.connect(env.rabbitmqUrl, config.eventExchange);
-  service = await startOrderService(config);
-  await service.bus.whenConnected();
 });
 
-afterAll(async () => {
-  await service?.stop();
-  await probe?.close();
-  await env?.dispose();
-});
+afterAll(() => subject?.stop());
 
-const api = () => request(service.app);
+const api = () => subject.api();
 
 function inventoryAnswer(
   orderId: string,
@@ -66,15 +46,7 @@ async function placeOrder(body: object = laptopOrder): Promise<{ id: string }> {
   return response.body;
 }
 
-/** How many inventory answers the service has settled so far, whatever became of them. */
-async function answersSettled(): Promise<number> {
-  const metrics = (await api().get('/metrics').expect(200)).text;
-  return [
-    ...metrics.matchAll(/^events_consumed_total\{[^}]*inventory\.status\.updated[^}]*\} (\d+)$/gm),
-  ]
-    .map((match) => Number(match[1]))
-    .reduce((sum, count) => sum + count, 0);
-}
+const answersSettled = () => subject.eventsSettled('inventory.status.updated');
 
 async function orderStatusOf(id: string): Promise<string> {
   return (await api().get(`/api/orders/${id}`).expect(200)).body.status;
@@ -93,7 +65,7 @@ describe('when an order is placed', () => {
     expect(response.body.id).toMatch(/^[0-9a-f-]{36}$/);
     await api().get(`/api/orders/${response.body.id}`).expect(200);
 
-    const event = await probe.waitFor(
+    const event = await subject.probe.waitFor(
       (e) => e.eventType === 'order.created' && e.aggregateId === response.body.id,
     );
     expect(event).toMatchObject({
@@ -110,7 +82,7 @@ describe('when an order is placed', () => {
         contact: laptopOrder.contact,
       },
     });
-    const message = probe.messages.find((m) => m.properties.messageId === event.eventId);
+    const message = subject.probe.messages.find((m) => m.properties.messageId === event.eventId);
     expect(message?.properties).toMatchObject({
       contentType: 'application/json',
       type: 'order.created',
@@ -124,10 +96,10 @@ describe('when the inventory answers', () => {
   it('then SUCCESS confirms the order and announces it as the next event in sequence', async () => {
     const { id } = await placeOrder();
     const answer = inventoryAnswer(id, 'SUCCESS');
-    await probe.publish(answer);
+    await subject.probe.publish(answer);
 
     await eventually(async () => expect(await orderStatusOf(id)).toBe('CONFIRMED'));
-    const event = await probe.waitFor(
+    const event = await subject.probe.waitFor(
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
     expect(event).toMatchObject({
@@ -141,13 +113,13 @@ describe('when the inventory answers', () => {
   it('then FAILURE cancels the order with the inventory reason', async () => {
     const { id } = await placeOrder();
     const reason = 'Insufficient inventory for product prod2: requested 2, available 0';
-    await probe.publish(inventoryAnswer(id, 'FAILURE', reason));
+    await subject.probe.publish(inventoryAnswer(id, 'FAILURE', reason));
 
     await eventually(async () => {
       const order = (await api().get(`/api/orders/${id}`).expect(200)).body;
       expect(order).toMatchObject({ status: 'CANCELLED', statusReason: reason });
     });
-    const event = await probe.waitFor(
+    const event = await subject.probe.waitFor(
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
     expect(event.data).toMatchObject({ status: 'CANCELLED', reason });
@@ -157,19 +129,21 @@ describe('when the inventory answers', () => {
     const { id } = await placeOrder();
     const settledBefore = await answersSettled();
     const answer = inventoryAnswer(id, 'SUCCESS');
-    await Promise.all(Array.from({ length: 10 }, () => probe.publish(answer)));
+    await Promise.all(Array.from({ length: 10 }, () => subject.probe.publish(answer)));
     // A second answer with a new event id for the same fact must not change anything either.
-    await probe.publish(inventoryAnswer(id, 'FAILURE', 'late and wrong'));
+    await subject.probe.publish(inventoryAnswer(id, 'FAILURE', 'late and wrong'));
 
     await eventually(async () => expect((await answersSettled()) - settledBefore).toBe(11));
-    await probe.waitFor((e) => e.eventType === 'order.status.updated' && e.aggregateId === id);
-    expect(probe.eventsOfType('order.status.updated', id)).toHaveLength(1);
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
+    );
+    expect(subject.probe.eventsOfType('order.status.updated', id)).toHaveLength(1);
     expect(await orderStatusOf(id)).toBe('CONFIRMED');
   });
 
   it('then an answer about an order that does not exist is dead-lettered at once', async () => {
     const answer = inventoryAnswer('00000000-0000-4000-8000-000000000000', 'SUCCESS');
-    await probe.publish(answer);
+    await subject.probe.publish(answer);
 
     const listed = await eventually(async () => {
       const body = (await api().get('/api/admin/dlq').set(ADMIN).expect(200)).body;
@@ -197,7 +171,7 @@ describe('when a customer cancels', () => {
     const again = await api().delete(`/api/orders/${id}`).expect(200);
     expect(again.body).toEqual(first.body);
 
-    const event = await probe.waitFor(
+    const event = await subject.probe.waitFor(
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
     expect(event).toMatchObject({
@@ -208,7 +182,7 @@ describe('when a customer cancels', () => {
 
   it('then a CONFIRMED order is refused with 409 ORDER_NOT_CANCELLABLE', async () => {
     const { id } = await placeOrder();
-    await probe.publish(inventoryAnswer(id, 'SUCCESS'));
+    await subject.probe.publish(inventoryAnswer(id, 'SUCCESS'));
     await eventually(async () => expect(await orderStatusOf(id)).toBe('CONFIRMED'));
 
     const response = await api().delete(`/api/orders/${id}`).expect(409);
@@ -221,10 +195,12 @@ describe('when a customer cancels', () => {
     const { id } = await placeOrder();
     await api().delete(`/api/orders/${id}`).expect(200);
     const settledBefore = await answersSettled();
-    await probe.publish(inventoryAnswer(id, 'SUCCESS'));
+    await subject.probe.publish(inventoryAnswer(id, 'SUCCESS'));
 
     await eventually(async () => expect((await answersSettled()) - settledBefore).toBe(1));
-    await eventually(() => expect(probe.eventsOfType('order.status.updated', id)).toHaveLength(1));
+    await eventually(() =>
+      expect(subject.probe.eventsOfType('order.status.updated', id)).toHaveLength(1),
+    );
     expect(await orderStatusOf(id)).toBe('CANCELLED');
   });
 
@@ -375,10 +351,10 @@ describe('when an Idempotency-Key is sent', () => {
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect((await api().get('/api/orders').query({ userId })).body.total).toBe(1);
-    await probe.waitFor(
+    await subject.probe.waitFor(
       (e) => e.eventType === 'order.created' && e.aggregateId === responses[0].body.id,
     );
-    expect(probe.eventsOfType('order.created', responses[0].body.id)).toHaveLength(1);
+    expect(subject.probe.eventsOfType('order.created', responses[0].body.id)).toHaveLength(1);
   });
 
   it('then a request that fails validation stores no key', async () => {
