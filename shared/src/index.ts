@@ -7,6 +7,7 @@ export * from './events/catalogue';
 export * from './events/envelope';
 export * from './database/connect-database';
 export * from './database/mongo-errors';
+export * from './database/find-page';
 export type { EventBus, EventHandler, EventPublisher } from './messaging/event-bus';
 export {
   RabbitEventBus,

@@ -1,6 +1,6 @@
 import type { Connection, FilterQuery, Model } from 'mongoose';
 import type { Page } from '@ecommerce/shared';
-import { isDuplicateKeyError } from '@ecommerce/shared';
+import { isDuplicateKeyError, findPage } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
 import type { DeliveryReceipt } from '../domain/notification-provider';
 import type { NotificationDocument } from './notification-model';
@@ -47,15 +47,7 @@ export class NotificationRepository {
     const query: FilterQuery<NotificationDocument> = {};
     if (filter.orderId !== undefined) query.orderId = filter.orderId;
     if (filter.recipient !== undefined) query.recipient = filter.recipient;
-    const [documents, total] = await Promise.all([
-      this.model
-        .find(query)
-        .sort({ createdAt: -1, _id: 1 })
-        .skip(page.offset)
-        .limit(page.limit)
-        .lean(),
-      this.model.countDocuments(query),
-    ]);
+    const { documents, total } = await findPage(this.model, query, page);
     return { items: documents.map(toNotification), total };
   }
 

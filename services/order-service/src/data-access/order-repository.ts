@@ -1,6 +1,6 @@
 import type { Connection, FilterQuery, Model } from 'mongoose';
 import type { AnyEvent, KeyedMutex, OrderStatus, OutboxSource, Page } from '@ecommerce/shared';
-import { isDuplicateKeyError, lockKey, outboxOf, toOutboxEntry } from '@ecommerce/shared';
+import { isDuplicateKeyError, lockKey, outboxOf, toOutboxEntry, findPage } from '@ecommerce/shared';
 import type { Order } from '../domain/order';
 import type { StatusChange } from '../domain/order-rules';
 import type { OrderDocument } from './order-model';
@@ -54,15 +54,7 @@ export class OrderRepository {
     const query: FilterQuery<OrderDocument> = {};
     if (filter.userId !== undefined) query.userId = filter.userId;
     if (filter.status !== undefined) query.status = filter.status;
-    const [documents, total] = await Promise.all([
-      this.model
-        .find(query)
-        .sort({ createdAt: -1, _id: 1 })
-        .skip(page.offset)
-        .limit(page.limit)
-        .lean(),
-      this.model.countDocuments(query),
-    ]);
+    const { documents, total } = await findPage(this.model, query, page);
     return { items: documents.map(toOrder), total };
   }
 
