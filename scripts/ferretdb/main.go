@@ -29,9 +29,12 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *addr},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + absDir + "/",
+		Listener: ferretdb.ListenerConfig{TCP: *addr},
+		Handler:  "sqlite",
+		// WAL with synchronous=NORMAL: no fsync per commit, still safe if the process crashes
+		// (only a power loss can lose the last commits). This is a development and test
+		// database, and per-commit fsyncs made it the bottleneck of the whole system.
+		SQLiteURL: "file:" + absDir + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
@@ -62,6 +63,12 @@ export class ServiceProcess {
     return exited;
   }
 
+  /** Resident memory of the process, from /proc (Linux). */
+  residentMemoryMb(): number {
+    const status = readFileSync(`/proc/${this.child?.pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  }
+
   logs(): string {
     return this.output.join('');
   }
@@ -87,7 +94,7 @@ export class System {
           RABBITMQ_URL: env.rabbitmqUrl,
           ADMIN_TOKEN,
           LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
-          OUTBOX_POLL_INTERVAL_MS: '200',
+          OUTBOX_POLL_INTERVAL_MS: '1000',
           RETRY_BASE_DELAY_MS: '200',
         });
         return [name, service] as const;

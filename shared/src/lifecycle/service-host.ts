@@ -28,8 +28,11 @@ export interface ServiceInfrastructure<C extends ServiceConfig = ServiceConfig> 
   /** Per-document locks shared with the outbox relay (see KeyedMutex for why they exist). */
   locks: KeyedMutex;
   metrics: ServiceMetrics;
-  /** Call after writing an outbox entry so that it is published now, not at the next poll. */
-  publishOutboxSoon: () => void;
+  /**
+   * Call after storing an event in a document's outbox, naming the collection (the outbox
+   * source's name) and the document, so that it is published now rather than at the next scan.
+   */
+  publishOutboxSoon: (source: string, documentId: unknown) => void;
 }
 
 /** What a service adds: its routes, its outboxes, and hooks into start-up and clean-up. */
@@ -106,7 +109,7 @@ export async function startService<C extends ServiceConfig>(
     bus,
     locks,
     metrics,
-    publishOutboxSoon: () => relay.kick(),
+    publishOutboxSoon: (source, documentId) => relay.notify(source, documentId),
   });
   await db.syncIndexes();
   await parts.onStart?.();

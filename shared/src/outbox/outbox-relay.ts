@@ -17,21 +17,34 @@ export interface OutboxSource {
   name: string;
   /** Documents with pending events, those waiting longest first. */
   findPending(limit: number): Promise<PendingDocument[]>;
+  /** The given documents, those of them that have pending events. */
+  findPendingAmong(documentIds: unknown[]): Promise<PendingDocument[]>;
   /** Removes one published event from its document's outbox. */
   remove(documentId: unknown, entry: OutboxEntry): Promise<void>;
 }
 
 /** The outbox of a mongoose model whose documents have `outbox: [outboxEntrySchema]`. */
 export function outboxOf<T extends { outbox: OutboxEntry[] }>(model: Model<T>): OutboxSource {
+  const pending = { 'outbox.eventId': { $exists: true } };
   return {
     name: model.collection.name,
     async findPending(limit) {
       return model
-        .find({ 'outbox.eventId': { $exists: true } })
+        .find(pending)
         .select({ outbox: 1 })
         .sort({ 'outbox.createdAt': 1 })
         .limit(limit)
         .lean<PendingDocument[]>();
+    },
+    async findPendingAmong(documentIds) {
+      // One look-up by id each: FerretDB v1 answers `_id` equality from its index but scans the
+      // collection for `$in`, which made this fast path as slow as a full scan.
+      const documents = await Promise.all(
+        documentIds.map((id) => model.findById(id).select({ outbox: 1 }).lean<PendingDocument>()),
+      );
+      return documents.filter((document): document is PendingDocument =>
+        Boolean(document && document.outbox.length > 0),
+      );
     },
     async remove(documentId, entry) {
       // The whole entry, not a condition such as `{ eventId }`: FerretDB v1 ignores $pull
@@ -46,15 +59,20 @@ export interface OutboxRelayOptions {
   /** The lock the repositories take for the same documents (see KeyedMutex for why). */
   locks: KeyedMutex;
   logger: Logger;
+  /** How often every outbox is scanned for events the fast path missed. */
   pollIntervalMs: number;
   batchSize?: number;
 }
 
 /**
- * Publishes the events waiting in outboxes, oldest first and in order per document, and removes
- * each one once the broker has confirmed it. It runs when kicked (right after a write) and on a
- * timer, so events written while the broker was down, or before a crash, go out once it can.
- * A crash between the confirm and the removal publishes the event again: consumers dedupe by id.
+ * Publishes the events waiting in outboxes, in order per document, and removes each one once
+ * the broker has confirmed it. Two paths lead here:
+ * - fast: a repository that has just stored an event names its document (`notify`), and the
+ *   next pass publishes that document's events straight away, without scanning anything;
+ * - safe: every `pollIntervalMs` a pass scans every outbox, oldest events first, for what the
+ *   fast path could not publish (broker down, a crash before the publish, another instance).
+ * Passes never overlap. A crash between a confirm and the removal publishes that event again:
+ * consumers dedupe by event id.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -62,25 +80,47 @@ export class OutboxRelay {
   private rerun = false;
   private stopped = true;
   private sources: OutboxSource[] = [];
+  private fullScanDue = true;
+  private notified = new Map<string, Set<unknown>>();
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   start(sources: OutboxSource[]): void {
     this.sources = sources;
     this.stopped = false;
-    this.timer = setInterval(() => this.kick(), this.options.pollIntervalMs);
+    this.timer = setInterval(() => {
+      this.fullScanDue = true;
+      this.kick();
+    }, this.options.pollIntervalMs);
     this.timer.unref();
     this.kick();
   }
 
-  /** Asks for a pass now; passes never overlap, a kick during one schedules one more. */
-  kick(): void {
+  /** A document of `source` has just stored an event: publish it in the next pass. */
+  notify(source: string, documentId: unknown): void {
+    const ids = this.notified.get(source) ?? new Set();
+    ids.add(documentId);
+    this.notified.set(source, ids);
+    this.kick();
+  }
+
+  /** Finishes the pass in progress, makes a last full one for what arrived meanwhile, and stops. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true; // no new passes from notifications or the timer
+    clearInterval(this.timer);
+    await this.running;
+    this.fullScanDue = true;
+    await this.pass();
+  }
+
+  private kick(): void {
     if (this.stopped) return;
     if (this.running) {
       this.rerun = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    this.running = this.pass().finally(() => {
       this.running = undefined;
       if (this.rerun && !this.stopped) {
         this.rerun = false;
@@ -89,35 +129,39 @@ export class OutboxRelay {
     });
   }
 
-  /** Finishes the pass in progress, makes a last one for what arrived meanwhile, and stops. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true; // no new passes from kicks or the timer
-    clearInterval(this.timer);
-    await this.running;
-    await this.drain();
-  }
-
-  private async drain(): Promise<void> {
+  private async pass(): Promise<void> {
+    const fullScan = this.fullScanDue;
+    const notified = this.notified;
+    this.fullScanDue = false;
+    this.notified = new Map();
     try {
       for (const source of this.sources) {
-        await this.drainSource(source);
+        if (fullScan) {
+          await this.scan(source);
+        } else {
+          const ids = [...(notified.get(source.name) ?? [])];
+          if (ids.length > 0) await this.publishAll(source, await source.findPendingAmong(ids));
+        }
       }
     } catch (error) {
-      // Left in the outbox; the next pass tries again.
+      // Left in the outbox: the next full scan finds it.
+      this.fullScanDue = true;
       this.options.logger.warn('Outbox relay pass failed', errorFields(error));
     }
   }
 
-  private async drainSource(source: OutboxSource): Promise<void> {
+  private async scan(source: OutboxSource): Promise<void> {
     const batchSize = this.options.batchSize ?? 100;
     for (;;) {
       const documents = await source.findPending(batchSize);
-      if (documents.length === 0) return;
-      // Different documents go out in parallel; one document's events strictly in order.
-      await Promise.all(documents.map((document) => this.publishPending(source, document)));
+      await this.publishAll(source, documents);
       if (documents.length < batchSize || this.stopped) return;
     }
+  }
+
+  /** Different documents go out in parallel; one document's events strictly in order. */
+  private async publishAll(source: OutboxSource, documents: PendingDocument[]): Promise<void> {
+    await Promise.all(documents.map((document) => this.publishPending(source, document)));
   }
 
   private async publishPending(source: OutboxSource, document: PendingDocument): Promise<void> {

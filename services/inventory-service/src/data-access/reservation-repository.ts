@@ -63,7 +63,7 @@ export class ReservationRepository {
   constructor(
     connection: Connection,
     private readonly locks: KeyedMutex,
-    private readonly onEventStored: () => void,
+    private readonly onEventStored: (source: string, documentId: unknown) => void,
   ) {
     this.model = connection.model<ReservationDocument>('Reservation', reservationSchema);
     this.outbox = outboxOf(this.model);
@@ -121,7 +121,7 @@ export class ReservationRepository {
       );
       return result.modifiedCount === 1;
     });
-    if (changed && eventFor) this.onEventStored();
+    if (changed && eventFor) this.onEventStored(this.outbox.name, orderId);
     return changed;
   }
 }

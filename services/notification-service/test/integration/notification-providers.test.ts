@@ -1,8 +1,4 @@
-import request from 'supertest';
-import type { RunningService } from '@ecommerce/shared';
-import { loadConfig } from '@ecommerce/shared';
-import type { TestEnvironment } from '@ecommerce/shared/testing';
-import { createTestEnvironment, EventProbe, eventually } from '@ecommerce/shared/testing';
+import { ADMIN, eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
 import { notificationServiceSettings } from '../../src/config';
 import type {
   DeliveryReceipt,
@@ -12,12 +8,9 @@ import type {
 import { startNotificationService } from '../../src/start';
 import type { NotificationBody } from './notification-test-support';
 import {
-  ADMIN,
-  deadLetterOf,
-  eventsFinished,
+  confirmElevenTimes,
   notificationsOfOrder,
   orderStatusUpdated,
-  TEST_ADMIN_TOKEN,
   uniqueOrderId,
 } from './notification-test-support';
 
@@ -53,26 +46,15 @@ const email = new ScriptedProvider('scripted-email');
 const sms = new ScriptedProvider('scripted-sms');
 const log = new ScriptedProvider('scripted-log');
 
-let env: TestEnvironment;
-let service: RunningService;
-let probe: EventProbe;
+let subject: ServiceUnderTest;
 
 beforeAll(async () => {
-  env = await createTestEnvironment('notification-prov');
-  const config = loadConfig(notificationServiceSettings, {
-    env: {
-      PORT: '0',
-      MONGODB_URI: env.mongodbUri('notification-service'),
-      RABBITMQ_URL: env.rabbitmqUrl,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      LOG_LEVEL: 'error',
-      RETRY_BASE_DELAY_MS: '50',
-      MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-    },
+  subject = await ServiceUnderTest.start({
+    label: 'notification-providers',
+    settings: notificationServiceSettings,
+    start: (config) => startNotificationService(config, { providers: { email, sms, log } }),
+    env: { MAX_ATTEMPTS: String(MAX_ATTEMPTS) },
   });
-  probe = await EventProbe.connect(env.rabbitmqUrl, config.eventExchange);
-  service = await startNotificationService(config, { providers: { email, sms, log } });
-  await service.bus.whenConnected();
 });
 
 afterEach(() => {
@@ -82,16 +64,14 @@ afterEach(() => {
   }
 });
 
-afterAll(async () => {
-  await service?.stop();
-  await probe?.close();
-  await env?.dispose();
-});
+afterAll(() => subject?.stop());
+
+const api = () => subject.api();
 
 const contact = { email: 'ada@example.com', phone: '+4915112345678' };
 
 async function byChannel(orderId: string): Promise<Record<string, NotificationBody>> {
-  const items = await notificationsOfOrder(service.app, orderId);
+  const items = await notificationsOfOrder(subject, orderId);
   return Object.fromEntries(items.map((n) => [n.type, n]));
 }
 
@@ -99,14 +79,8 @@ describe('when a provider is slow and the event arrives many times at once', () 
   it('then each channel is sent once: a repeat waits for the attempt in flight instead of sending again', async () => {
     const orderId = uniqueOrderId('slow');
     email.sendTimeMs = 300;
-    const finishedBefore = await eventsFinished(service.app);
-    const event = orderStatusUpdated(orderId, 'CONFIRMED', { contact });
-    await Promise.all(Array.from({ length: 10 }, () => probe.publish(event)));
-    await probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
+    await confirmElevenTimes(subject, orderId, contact);
 
-    await eventually(async () =>
-      expect((await eventsFinished(service.app)) - finishedBefore).toBe(11),
-    );
     expect(email.sentFor(orderId)).toHaveLength(1);
     expect(sms.sentFor(orderId)).toHaveLength(1);
     const records = await byChannel(orderId);
@@ -119,7 +93,7 @@ describe('when a provider fails for a while', () => {
   it('then the event is retried until it delivers, and the channel that worked is not sent again', async () => {
     const orderId = uniqueOrderId('flaky');
     sms.failuresToCome = MAX_ATTEMPTS - 1;
-    await probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
+    await subject.probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
 
     const records = await eventually(async () => {
       const found = await byChannel(orderId);
@@ -147,9 +121,9 @@ describe('when a provider fails longer than the attempts last', () => {
     const orderId = uniqueOrderId('down');
     const event = orderStatusUpdated(orderId, 'CONFIRMED', { contact });
     sms.failuresToCome = Number.POSITIVE_INFINITY;
-    await probe.publish(event);
+    await subject.probe.publish(event);
 
-    const listed = await eventually(() => deadLetterOf(service.app, event.eventId));
+    const listed = await eventually(() => subject.deadLetter(event.eventId));
     expect(listed).toMatchObject({
       attempts: MAX_ATTEMPTS,
       error: expect.stringContaining('scripted-sms is unavailable'),
@@ -163,7 +137,7 @@ describe('when a provider fails longer than the attempts last', () => {
     expect(failed.email).toMatchObject({ status: 'SENT', attempts: 1 });
 
     sms.failuresToCome = 0;
-    await request(service.app)
+    await api()
       .post('/api/admin/dlq/replay')
       .set(ADMIN)
       .send({ eventIds: [event.eventId] })
@@ -182,7 +156,7 @@ describe('when a provider fails longer than the attempts last', () => {
 describe('when an admin sends a notification and the provider fails', () => {
   it('then it is still accepted with 202, and the record says FAILED and why', async () => {
     email.failuresToCome = 1;
-    const response = await request(service.app)
+    const response = await api()
       .post('/api/notifications')
       .set(ADMIN)
       .send({

@@ -1,20 +1,14 @@
 import request from 'supertest';
-import type { RunningService } from '@ecommerce/shared';
-import { loadConfig } from '@ecommerce/shared';
-import type { TestEnvironment } from '@ecommerce/shared/testing';
-import { createTestEnvironment, EventProbe, eventually } from '@ecommerce/shared/testing';
+import { ADMIN, eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
 import type { NotificationServiceConfig } from '../../src/config';
 import { notificationServiceSettings } from '../../src/config';
 import { defaultTemplates } from '../../src/domain/default-templates';
 import { startNotificationService } from '../../src/start';
 import type { NotificationBody } from './notification-test-support';
 import {
-  ADMIN,
-  deadLetterOf,
-  eventsFinished,
+  confirmElevenTimes,
   notificationsOfOrder,
   orderStatusUpdated,
-  TEST_ADMIN_TOKEN,
   uniqueOrderId,
 } from './notification-test-support';
 
@@ -26,47 +20,38 @@ const exampleRequest = {
   variables: { orderId: 'ord-example-1', total: 99.99 },
 };
 
-let env: TestEnvironment;
+let subject: ServiceUnderTest;
+/** The config the service started with: a second instance starts on the same database. */
 let config: NotificationServiceConfig;
-let service: RunningService;
-let probe: EventProbe;
 
 beforeAll(async () => {
-  env = await createTestEnvironment('notification-svc');
-  config = loadConfig(notificationServiceSettings, {
-    env: {
-      PORT: '0',
-      MONGODB_URI: env.mongodbUri('notification-service'),
-      RABBITMQ_URL: env.rabbitmqUrl,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-      RETRY_BASE_DELAY_MS: '50',
-      MAX_ATTEMPTS: '3',
+  subject = await ServiceUnderTest.start({
+    label: 'notification-service',
+    settings: notificationServiceSettings,
+    start: (loaded) => {
+      config = loaded;
+      return startNotificationService(config);
     },
+    env: { MAX_ATTEMPTS: '3' },
   });
-  probe = await EventProbe.connect(env.rabbitmqUrl, config.eventExchange);
-  service = await startNotificationService(config);
-  await service.bus.whenConnected();
   // Calls through: the log provider still writes, and tests count what it wrote.
-  jest.spyOn(service.logger, 'info');
+  jest.spyOn(subject.service.logger, 'info');
 });
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  await service?.stop();
-  await probe?.close();
-  await env?.dispose();
+  await subject?.stop();
 });
 
-const api = () => request(service.app);
+const api = () => subject.api();
 // The raw collections, for states the API cannot create (a crash mid-delivery, a lost template).
 type RawDocument = { _id: string } & Record<string, unknown>;
-const notifications = () => service.db.collection<RawDocument>('notifications');
-const templates = () => service.db.collection<RawDocument>('templates');
+const notifications = () => subject.service.db.collection<RawDocument>('notifications');
+const templates = () => subject.service.db.collection<RawDocument>('templates');
 
 /** What the log provider delivered for notifications whose id starts with `idPrefix`. */
 function loggedDeliveries(idPrefix: string): Array<Record<string, unknown>> {
-  return (jest.mocked(service.logger.info).mock.calls as unknown[][])
+  return (jest.mocked(subject.service.logger.info).mock.calls as unknown[][])
     .filter(([message]) => message === 'Notification delivered to the log')
     .map(([, fields]) => fields as Record<string, unknown>)
     .filter((fields) => String(fields.notificationId).startsWith(idPrefix));
@@ -340,10 +325,10 @@ describe('when an order is confirmed or cancelled', () => {
   it('then a CONFIRMED order with email and phone gets one email and one sms, both SENT', async () => {
     const orderId = uniqueOrderId('confirmed');
     const contact = { email: 'grace@example.com', phone: '+4915112345678' };
-    await probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
+    await subject.probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
 
     const items = await eventually(async () => {
-      const found = await notificationsOfOrder(service.app, orderId);
+      const found = await notificationsOfOrder(subject, orderId);
       expect(found.map((n) => n.status)).toEqual(['SENT', 'SENT']);
       return found;
     });
@@ -371,10 +356,12 @@ describe('when an order is confirmed or cancelled', () => {
   it('then a CANCELLED order without contact gets a single log record to its user', async () => {
     const orderId = uniqueOrderId('cancelled');
     const reason = 'Insufficient inventory for product prod2: requested 2, available 0';
-    await probe.publish(orderStatusUpdated(orderId, 'CANCELLED', { reason, userId: 'user-42' }));
+    await subject.probe.publish(
+      orderStatusUpdated(orderId, 'CANCELLED', { reason, userId: 'user-42' }),
+    );
 
     const [record] = await eventually(async () => {
-      const found = await notificationsOfOrder(service.app, orderId);
+      const found = await notificationsOfOrder(subject, orderId);
       expect(found).toHaveLength(1);
       expect(found[0].status).toBe('SENT');
       return found;
@@ -395,15 +382,9 @@ describe('when an order is confirmed or cancelled', () => {
   it('then the same event ten times, and another event stating the same fact, notify once per channel', async () => {
     const orderId = uniqueOrderId('repeated');
     const contact = { email: 'linus@example.com', phone: '+4915112345678' };
-    const finishedBefore = await eventsFinished(service.app);
-    const event = orderStatusUpdated(orderId, 'CONFIRMED', { contact });
-    await Promise.all(Array.from({ length: 10 }, () => probe.publish(event)));
-    await probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
+    await confirmElevenTimes(subject, orderId, contact);
 
-    await eventually(async () =>
-      expect((await eventsFinished(service.app)) - finishedBefore).toBe(11),
-    );
-    const items = await notificationsOfOrder(service.app, orderId);
+    const items = await notificationsOfOrder(subject, orderId);
     expect(items.map((n) => `${n.type}:${n.status}:${n.attempts}`).sort()).toEqual([
       'email:SENT:1',
       'sms:SENT:1',
@@ -432,17 +413,17 @@ describe('when an order is confirmed or cancelled', () => {
       createdAt: aMinuteAgo,
       lastAttemptAt: aMinuteAgo,
     });
-    await probe.publish(
+    await subject.probe.publish(
       orderStatusUpdated(orderId, 'CONFIRMED', { contact: { email: 'crash@example.com' } }),
     );
 
     const [record] = await eventually(async () => {
-      const found = await notificationsOfOrder(service.app, orderId);
+      const found = await notificationsOfOrder(subject, orderId);
       expect(found[0]?.status).toBe('SENT');
       return found;
     });
     expect(record).toMatchObject({ attempts: 2, subject: 'Rendered before the crash' });
-    expect(await notificationsOfOrder(service.app, orderId)).toHaveLength(1);
+    expect(await notificationsOfOrder(subject, orderId)).toHaveLength(1);
     expect(loggedDeliveries(orderId)).toHaveLength(1);
   });
 
@@ -456,14 +437,14 @@ describe('when an order is confirmed or cancelled', () => {
       contact: { phone: '+4915112345678' },
     });
     try {
-      await probe.publish(event);
-      const listed = await eventually(() => deadLetterOf(service.app, event.eventId));
+      await subject.probe.publish(event);
+      const listed = await eventually(() => subject.deadLetter(event.eventId));
       expect(listed).toMatchObject({
         routingKey: 'order.status.updated',
         attempts: 1,
         error: 'No sms template named "order_cancelled"',
       });
-      expect(await notificationsOfOrder(service.app, orderId)).toEqual([]);
+      expect(await notificationsOfOrder(subject, orderId)).toEqual([]);
     } finally {
       await templates().insertOne(smsTemplate!);
     }
@@ -475,7 +456,7 @@ describe('when an order is confirmed or cancelled', () => {
       .expect(200);
     expect(replay.body).toEqual({ replayed: 1 });
     await eventually(async () => {
-      const found = await notificationsOfOrder(service.app, orderId);
+      const found = await notificationsOfOrder(subject, orderId);
       expect(found).toMatchObject([{ type: 'sms', template: 'order_cancelled', status: 'SENT' }]);
     });
   });

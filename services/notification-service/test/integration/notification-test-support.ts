@@ -1,11 +1,7 @@
-import type { Express } from 'express';
-import request from 'supertest';
 import type { AnyEvent, Contact } from '@ecommerce/shared';
 import { createEvent } from '@ecommerce/shared';
-
-/** The admin token the test configs set, and the header that carries it. */
-export const TEST_ADMIN_TOKEN = 'test-admin-token';
-export const ADMIN = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+import type { ServiceUnderTest } from '@ecommerce/shared/testing';
+import { ADMIN, eventually } from '@ecommerce/shared/testing';
 
 export interface NotificationBody {
   id: string;
@@ -51,34 +47,26 @@ export function orderStatusUpdated(
 }
 
 export async function notificationsOfOrder(
-  app: Express,
+  subject: ServiceUnderTest,
   orderId: string,
 ): Promise<NotificationBody[]> {
-  return (await request(app).get('/api/notifications').query({ orderId }).set(ADMIN).expect(200))
+  return (await subject.api().get('/api/notifications').query({ orderId }).set(ADMIN).expect(200))
     .body.items;
 }
 
 /**
- * How many order.status.updated deliveries the service has finished with (handled, skipped as a
- * duplicate, or dead-lettered). A retry is not an end: the same delivery comes back.
+ * Publishes the same CONFIRMED event ten times at once and then another event stating the same
+ * fact, and waits until the service has settled all eleven deliveries.
  */
-export async function eventsFinished(app: Express): Promise<number> {
-  const metrics = (await request(app).get('/metrics').expect(200)).text;
-  return [...metrics.matchAll(/^events_consumed_total\{([^}]*)\} (\d+)$/gm)]
-    .filter(
-      ([, labels]) => labels.includes('order.status.updated') && !labels.includes('"retried"'),
-    )
-    .map((match) => Number(match[2]))
-    .reduce((sum, count) => sum + count, 0);
-}
-
-/** Finds the event in the service's dead-letter listing, waiting for it to get there. */
-export async function deadLetterOf(
-  app: Express,
-  eventId: string,
-): Promise<Record<string, unknown>> {
-  const body = (await request(app).get('/api/admin/dlq').set(ADMIN).expect(200)).body;
-  const item = body.items.find((i: { eventId: string }) => i.eventId === eventId);
-  if (!item) throw new Error(`Event ${eventId} is not in the dead-letter queue`);
-  return item;
+export async function confirmElevenTimes(
+  subject: ServiceUnderTest,
+  orderId: string,
+  contact: Contact,
+): Promise<void> {
+  const settled = () => subject.eventsSettled('order.status.updated');
+  const settledBefore = await settled();
+  const event = orderStatusUpdated(orderId, 'CONFIRMED', { contact });
+  await Promise.all(Array.from({ length: 10 }, () => subject.probe.publish(event)));
+  await subject.probe.publish(orderStatusUpdated(orderId, 'CONFIRMED', { contact }));
+  await eventually(async () => expect((await settled()) - settledBefore).toBe(11));
 }

@@ -22,7 +22,7 @@ export class OrderRepository {
   constructor(
     connection: Connection,
     private readonly locks: KeyedMutex,
-    private readonly onEventStored: () => void,
+    private readonly onEventStored: (source: string, documentId: unknown) => void,
   ) {
     this.model = orderModel(connection);
     this.outbox = outboxOf(this.model);
@@ -41,7 +41,7 @@ export class OrderRepository {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
-    this.onEventStored();
+    this.onEventStored(this.outbox.name, order.id);
     return true;
   }
 
@@ -90,7 +90,7 @@ export class OrderRepository {
         .lean();
     });
     if (!updated) return null;
-    this.onEventStored();
+    this.onEventStored(this.outbox.name, id);
     return toOrder(updated);
   }
 }
