@@ -1,30 +1,12 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { Channel, FinalOrderStatus, NotificationStatus } from '../domain/notification';
+import type { Notification } from '../domain/notification';
 
 /**
  * A notification. `_id` is `<orderId>:<status>:<channel>` for one about an order (the unique
  * key that keeps it single) and a UUID for one sent through the API.
  */
-export interface NotificationDocument {
-  _id: string;
-  type: Channel;
-  recipient: string;
-  template: string;
-  orderId?: string;
-  orderStatus?: FinalOrderStatus;
-  status: NotificationStatus;
-  attempts: number;
-  subject?: string;
-  body: string;
-  htmlBody?: string;
-  provider?: string;
-  providerMessageId?: string;
-  error?: string;
-  createdAt: Date;
-  lastAttemptAt: Date;
-  sentAt?: Date;
-}
+export type NotificationDocument = Omit<Notification, 'id'> & { _id: string };
 
 const notificationSchema = new Schema<NotificationDocument>(
   {

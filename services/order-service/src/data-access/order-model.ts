@@ -1,23 +1,16 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { Contact, OrderLine, OrderStatus, OutboxEntry } from '@ecommerce/shared';
+import type { Contact, OrderLine, OutboxEntry } from '@ecommerce/shared';
+import type { Order } from '../domain/order';
 import { outboxEntrySchema } from '@ecommerce/shared';
 
-export interface OrderDocument {
+export type OrderDocument = Omit<Order, 'id'> & {
   _id: string;
-  userId: string;
-  products: OrderLine[];
-  totalPrice: number;
-  contact?: Contact;
-  status: OrderStatus;
-  statusReason?: string;
   /** How many events this service has published about the order: the last `sequence` used. */
   eventSequence: number;
   /** Events written with the state that caused them, waiting for the relay to publish them. */
   outbox: OutboxEntry[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+};
 
 const orderSchema = new Schema<OrderDocument>(
   {
