@@ -113,6 +113,11 @@ export function serviceSettings(defaults: { port: number; database: string }) {
       'Delay before the first retry; doubles per attempt',
       Joi.number().integer().min(1).default(1000),
     ),
+    reconnectMaxDelayMs: setting(
+      'RECONNECT_MAX_DELAY_MS',
+      'Longest wait between two attempts to reconnect to RabbitMQ',
+      Joi.number().integer().min(100).default(15_000),
+    ),
     outboxPollIntervalMs: setting(
       'OUTBOX_POLL_INTERVAL_MS',
       'How often the outbox relay looks for unpublished events',

@@ -16,6 +16,7 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     name === 'MongoNotConnectedError' ||
     name === 'MongoNetworkTimeoutError' ||
     name === 'MongoTopologyClosedError' ||
+    name === 'MongoPoolClearedError' ||
     name === 'MongooseServerSelectionError'
   );
 }

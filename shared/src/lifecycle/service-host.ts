@@ -90,6 +90,7 @@ export async function startService<C extends ServiceConfig>(
     prefetch: config.prefetch,
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
+    reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     logger,
     processedEvents,
     deadLetterIndex: new DeadLetterIndex(db),
@@ -115,6 +116,9 @@ export async function startService<C extends ServiceConfig>(
   await parts.onStart?.();
   bus.start();
   relay.start(parts.outboxes ?? []);
+  // Handlers need the database: while it is away, leave the messages in the broker.
+  db.on('disconnected', () => void bus.pause());
+  db.on('reconnected', () => void bus.resume());
 
   const prune = async () => {
     const cutoff = new Date(Date.now() - config.retentionHours * 3_600_000);

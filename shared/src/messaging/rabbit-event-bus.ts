@@ -79,6 +79,8 @@ export class RabbitEventBus implements EventBus {
   private session?: Session;
   private consumerTag?: string;
   private stopping = false;
+  /** Set while a dependency the handlers need (the database) is down: no messages are taken. */
+  private paused = false;
   private connectLoopRunning = false;
   private wakeReconnect?: () => void;
   private connectedWaiters: Array<() => void> = [];
@@ -237,12 +239,7 @@ export class RabbitEventBus implements EventBus {
       await consumeChannel.prefetch(this.options.prefetch);
       if (this.stopping) throw new Error('Stopped while connecting');
       this.session = session;
-      if (topology.bindings.length > 0) {
-        const { consumerTag } = await consumeChannel.consume(topology.queue, (message) =>
-          this.onDelivery(message, consumeChannel, connection),
-        );
-        this.consumerTag = consumerTag;
-      }
+      await this.startConsuming(session);
     } catch (error) {
       this.session = undefined;
       await connection.close().catch(() => undefined);
@@ -253,6 +250,37 @@ export class RabbitEventBus implements EventBus {
       consumes: topology.bindings,
     });
     for (const resolve of this.connectedWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Stops taking messages while the database is down, instead of failing every one of them
+   * through its retries into the dead-letter queue. Handlers in progress finish (or fail and are
+   * retried); the broker keeps the rest.
+   */
+  async pause(): Promise<void> {
+    if (this.paused) return;
+    this.paused = true;
+    this.options.logger.warn('Pausing consumption');
+    const session = this.session;
+    const tag = this.consumerTag;
+    this.consumerTag = undefined;
+    if (session && tag) await session.consumeChannel.cancel(tag).catch(() => undefined);
+  }
+
+  async resume(): Promise<void> {
+    if (!this.paused) return;
+    this.paused = false;
+    this.options.logger.info('Resuming consumption');
+    if (this.session && !this.stopping) await this.startConsuming(this.session);
+  }
+
+  private async startConsuming(session: Session): Promise<void> {
+    const topology = this.requireTopology();
+    if (topology.bindings.length === 0 || this.consumerTag || this.paused || this.stopping) return;
+    const { consumerTag } = await session.consumeChannel.consume(topology.queue, (message) =>
+      this.onDelivery(message, session.consumeChannel, session.connection),
+    );
+    this.consumerTag = consumerTag;
   }
 
   private onConnectionClosed(session: Session): void {

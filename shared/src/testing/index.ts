@@ -4,3 +4,4 @@ export * from './eventually';
 export * from './test-environment';
 export * from './event-probe';
 export * from './service-under-test';
+export * from './tcp-proxy';

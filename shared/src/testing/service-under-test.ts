@@ -3,6 +3,7 @@ import type { ConfigDefinition, ConfigOf } from '../config/config';
 import { loadConfig } from '../config/config';
 import type { RunningService } from '../lifecycle/service-host';
 import { EventProbe } from './event-probe';
+import { TcpProxy } from './tcp-proxy';
 import type { TestEnvironment } from './test-environment';
 import { createTestEnvironment } from './test-environment';
 
@@ -19,6 +20,14 @@ export interface ServiceUnderTestOptions<D extends ConfigDefinition> {
   env?: Record<string, string>;
   /** Routing keys the probe listens to (all by default). */
   listenTo?: string[];
+  /** Connect the service to RabbitMQ and the database through proxies a test can cut. */
+  throughProxies?: boolean;
+}
+
+/** The proxies between the service and its servers, when started `throughProxies`. */
+export interface ServerProxies {
+  rabbitmq: TcpProxy;
+  database: TcpProxy;
 }
 
 /**
@@ -30,29 +39,41 @@ export class ServiceUnderTest {
     readonly service: RunningService,
     readonly env: TestEnvironment,
     readonly probe: EventProbe,
+    private readonly serverProxies?: ServerProxies,
   ) {}
+
+  /** The proxies to cut and restore; only for a service started `throughProxies`. */
+  get proxies(): ServerProxies {
+    if (!this.serverProxies) throw new Error('Start the service with throughProxies: true');
+    return this.serverProxies;
+  }
 
   static async start<D extends ConfigDefinition>(
     options: ServiceUnderTestOptions<D>,
   ): Promise<ServiceUnderTest> {
     const env = await createTestEnvironment(options.label);
+    const mongodbUri = env.mongodbUri(options.label);
+    const proxies = options.throughProxies
+      ? { rabbitmq: await TcpProxy.to(env.rabbitmqUrl), database: await TcpProxy.to(mongodbUri) }
+      : undefined;
     const config = loadConfig(options.settings, {
       env: {
         PORT: '0',
-        MONGODB_URI: env.mongodbUri(options.label),
-        RABBITMQ_URL: env.rabbitmqUrl,
+        MONGODB_URI: proxies?.database.route(mongodbUri) ?? mongodbUri,
+        RABBITMQ_URL: proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
         ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         // Quiet unless asked: TEST_LOG_LEVEL=info shows the service's logs while debugging.
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         OUTBOX_POLL_INTERVAL_MS: '100',
         RETRY_BASE_DELAY_MS: '50',
+        RECONNECT_MAX_DELAY_MS: '500',
         ...options.env,
       },
     }) as ConfigOf<D> & { eventExchange: string };
     const probe = await EventProbe.connect(env.rabbitmqUrl, config.eventExchange, options.listenTo);
     const service = await options.start(config);
     await service.bus.whenConnected();
-    return new ServiceUnderTest(service, env, probe);
+    return new ServiceUnderTest(service, env, probe, proxies);
   }
 
   /** A supertest agent on the service's app. */
@@ -84,7 +105,11 @@ export class ServiceUnderTest {
   }
 
   async stop(): Promise<void> {
+    this.serverProxies?.rabbitmq.restore();
+    this.serverProxies?.database.restore();
     await this.service.stop();
+    await this.serverProxies?.rabbitmq.close();
+    await this.serverProxies?.database.close();
     await this.probe.close();
     await this.env.dispose();
   }

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       adminToken: 'dev-admin-token-change-me',
       prefetch: 10,
       maxAttempts: 5,
+      reconnectMaxDelayMs: 15_000,
       retryBaseDelayMs: 1000,
       outboxPollIntervalMs: 1000,
       retentionHours: 48,
