@@ -36,7 +36,20 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests-e2e/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests-e2e/serial/'],
       globalSetup: '<rootDir>/tests-e2e/support/global-setup.js',
     },
+    // Tests that stop a shared server (RabbitMQ) for everyone: only when asked for, and then
+    // alone (`npm test` runs them last with --runInBand).
+    ...(process.env.JEST_SERIAL === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'serial',
+            testMatch: ['<rootDir>/tests-e2e/serial/**/*.test.ts'],
+            globalSetup: '<rootDir>/tests-e2e/support/global-setup.js',
+          },
+        ]
+      : []),
   ],
 };

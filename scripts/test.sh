@@ -44,3 +44,8 @@ say "Bringing up RabbitMQ and FerretDB"
 bash scripts/ensure-infra.sh --started-file "$started_file"
 say "Tests (jest --ci $*)"
 npx jest --ci "$@"
+# Tests that stop RabbitMQ for everyone run last and alone; with arguments, only if selected.
+if [[ $# -eq 0 ]]; then
+  say "Serial tests (jest --ci --selectProjects serial --runInBand)"
+  JEST_SERIAL=1 npx jest --ci --selectProjects serial --runInBand
+fi

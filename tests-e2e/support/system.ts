@@ -96,6 +96,7 @@ export class System {
           LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
           OUTBOX_POLL_INTERVAL_MS: '1000',
           RETRY_BASE_DELAY_MS: '200',
+          RECONNECT_MAX_DELAY_MS: '1000',
         });
         return [name, service] as const;
       }),
