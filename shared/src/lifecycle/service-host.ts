@@ -63,6 +63,8 @@ export interface RunningService {
   logger: Logger;
   metrics: ServiceMetrics;
   shutdownTimeoutMs: number;
+  /** Deletes dedup records and the service's own old records, as if `now` were the time. */
+  prune: (now?: Date) => Promise<void>;
   /** Graceful stop: no new requests or messages, finish what is in hand, close everything. */
   stop: () => Promise<void>;
 }
@@ -120,16 +122,19 @@ export async function startService<C extends ServiceConfig>(
   db.on('disconnected', () => void bus.pause());
   db.on('reconnected', () => void bus.resume());
 
-  const prune = async () => {
-    const cutoff = new Date(Date.now() - config.retentionHours * 3_600_000);
-    try {
-      await processedEvents.pruneOlderThan(cutoff);
-      await parts.prune?.(cutoff);
-    } catch (error) {
-      logger.warn('Pruning old records failed', errorFields(error));
-    }
+  // No TTL indexes on FerretDB: records past the retention are deleted by the service itself.
+  const prune = async (now = new Date()) => {
+    const cutoff = new Date(now.getTime() - config.retentionHours * 3_600_000);
+    await processedEvents.pruneOlderThan(cutoff);
+    await parts.prune?.(cutoff);
   };
-  const pruneTimer = setInterval(() => void prune(), PRUNE_INTERVAL_MS).unref();
+  const pruneTimer = setInterval(
+    () =>
+      void prune().catch((error: unknown) =>
+        logger.warn('Pruning old records failed', errorFields(error)),
+      ),
+    PRUNE_INTERVAL_MS,
+  ).unref();
 
   const app = createHttpApp({
     service: name,
@@ -171,6 +176,7 @@ export async function startService<C extends ServiceConfig>(
     logger,
     metrics,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    prune,
     stop,
   };
 }

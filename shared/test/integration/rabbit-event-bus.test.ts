@@ -13,7 +13,7 @@ import {
 import { MongoProcessedEventStore } from '../../src/idempotency/processed-events';
 import { DeadLetterIndex } from '../../src/messaging/dead-letters';
 import type { TestEnvironment } from '../../src/testing';
-import { createTestEnvironment, EventProbe, eventually } from '../../src/testing';
+import { createTestEnvironment, EventProbe, eventually, management } from '../../src/testing';
 
 const EXCHANGE = 'ecommerce.events';
 const logger = createLogger({ service: 'bus-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -273,5 +273,28 @@ describe('when the same event is delivered again', () => {
       expect(metrics).toMatch(/outcome="duplicate"[^\n]* 5/);
     });
     expect(handled).toEqual([event.eventId]);
+  });
+});
+
+describe('when the broker takes the consumer away', () => {
+  it('then a deleted queue is declared again and consuming resumes, so no consumer stays dead', async () => {
+    const handled: string[] = [];
+    const bus = await startBus('resurrected', (b) =>
+      b.subscribe('order.created', async (event) => void handled.push(event.eventId)),
+    );
+    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    await management('DELETE', `/api/queues/${vhost}/resurrected`);
+
+    // The bus sees its consumer cancelled, reconnects and declares its queue again.
+    await eventually(async () => {
+      const queue = (await management('GET', `/api/queues/${vhost}/resurrected`)) as {
+        consumers?: number;
+      };
+      expect(queue.consumers).toBe(1);
+    });
+    expect(bus.isConnected).toBe(true);
+    const event = orderCreated();
+    await probe.publish(event);
+    await eventually(() => expect(handled).toEqual([event.eventId]));
   });
 });

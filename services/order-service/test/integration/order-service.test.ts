@@ -393,3 +393,31 @@ describe('when health is asked', () => {
     await api().get('/api/health/live').expect(200);
   });
 });
+
+describe('when the retention has passed', () => {
+  it('then idempotency keys and dedup records are pruned, and a reused key makes a new order', async () => {
+    const key = `old-key-${Date.now()}`;
+    const first = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
+    expect(first.status).toBe(201);
+    const answer = inventoryAnswer(first.body.id, 'SUCCESS');
+    await subject.probe.publish(answer);
+    await eventually(async () => expect(await orderStatusOf(first.body.id)).toBe('CONFIRMED'));
+
+    await subject.service.prune(new Date(Date.now() + 49 * 3_600_000)); // retention is 48 h
+    const processed = subject.service.db.collection('processed_events');
+    expect(await processed.countDocuments({ _id: answer.eventId as never })).toBe(0);
+
+    const reused = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
+    expect(reused.status).toBe(201);
+    expect(reused.body.id).not.toBe(first.body.id);
+  });
+
+  it('then records inside the retention stay', async () => {
+    const key = `fresh-key-${Date.now()}`;
+    const first = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
+    await subject.service.prune();
+    const again = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+  });
+});
