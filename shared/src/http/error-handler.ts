@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { isDatabaseUnavailableError } from '../database/mongo-errors';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { BrokerUnavailableError } from '../messaging/rabbit-event-bus';
+import { BrokerUnavailableError } from '../messaging/broker-connection';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

@@ -3,6 +3,7 @@ import { KeyedMutex } from '../idempotency/keyed-mutex';
 import type { Logger } from '../logging/logger';
 import { sendConfirmed } from './amqp-helpers';
 import type { DeadLetterIndex, DeadLetterRecord } from './dead-letters';
+import { ORIGINAL_ROUTING_KEY_HEADER } from './delivery-pipeline';
 import { ATTEMPT_HEADER } from './retry-policy';
 import type { ServiceTopology } from './topology';
 
@@ -19,8 +20,6 @@ export interface DeadLetterSelection {
   /** At most this many messages. */
   limit?: number;
 }
-
-const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 
 /**
  * The operator's view of a service's dead-letter queue: list, replay into the service's queue

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { PermanentError } from '../errors/app-error';
+import type { EventType } from '../events/catalogue';
+import type { AnyEvent } from '../events/envelope';
+import { parseEvent } from '../events/envelope';
+import type { ConsumeOutcome, ServiceMetrics } from '../http/metrics';
+import type { ProcessedEventStore } from '../idempotency/processed-events';
+import { runInContext } from '../logging/context';
+import type { Logger } from '../logging/logger';
+import { errorFields } from '../logging/logger';
+import { sendConfirmed } from './amqp-helpers';
+import type { DeadLetterIndex } from './dead-letters';
+import { ATTEMPT_HEADER, attemptOf, decideOnFailure } from './retry-policy';
+import type { ServiceTopology } from './topology';
+
+export const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
+
+export type AnyHandler = (event: AnyEvent) => Promise<void>;
+
+export interface DeliveryPipelineOptions {
+  service: string;
+  topology: ServiceTopology;
+  handlers: ReadonlyMap<EventType, AnyHandler>;
+  processedEvents: ProcessedEventStore;
+  deadLetterIndex: DeadLetterIndex;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** The channel that retry copies and dead letters are published on. */
+  publishChannel: () => ConfirmChannel;
+}
+
+/**
+ * What happens to one delivery, from receipt to ack:
+ *
+ *   parse and validate ──never valid──▶ dead-letter at once
+ *   event id already handled? ──yes──▶ ack (a duplicate)
+ *   handler ──ok──▶ record the event id ──▶ ack
+ *           ──throws──▶ retry copy to the delay queue of its attempt level ──▶ ack
+ *                       or, permanent or out of attempts, dead-letter ──▶ ack
+ *
+ * A message is acked only after whatever replaces it (retry copy, dead letter) is confirmed by
+ * the broker; if that fails, nothing is acked and the broker redelivers it. The handler runs
+ * with the event's correlation and event ids in the logging context.
+ */
+export class DeliveryPipeline {
+  constructor(private readonly options: DeliveryPipelineOptions) {}
+
+  async handle(message: ConsumeMessage, channel: Channel): Promise<void> {
+    const attempt = attemptOf(message.properties.headers);
+    let event: AnyEvent;
+    try {
+      event = parseEvent(message.content);
+    } catch (error) {
+      const correlationId = message.properties.correlationId ?? randomUUID();
+      return runInContext({ correlationId }, () =>
+        this.deadLetter(message, channel, error, attempt, 'permanent'),
+      );
+    }
+
+    return runInContext(
+      { correlationId: event.correlationId, eventId: event.eventId },
+      async () => {
+        try {
+          const handler = this.options.handlers.get(event.eventType);
+          if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
+          if (await this.options.processedEvents.has(event.eventId)) {
+            this.options.logger.info('Skipping an event already handled', {
+              eventType: event.eventType,
+            });
+            return this.settle(channel, message, event.eventType, 'duplicate');
+          }
+          await handler(event);
+          await this.options.processedEvents.record(event.eventId, event.eventType);
+          this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
+          this.settle(channel, message, event.eventType, 'handled');
+        } catch (error) {
+          await this.onFailure(message, channel, error, attempt, event);
+        }
+      },
+    );
+  }
+
+  private async onFailure(
+    message: ConsumeMessage,
+    channel: Channel,
+    error: unknown,
+    attempt: number,
+    event: AnyEvent,
+  ): Promise<void> {
+    const decision = decideOnFailure(error, attempt, this.options.topology.retryQueues);
+    if (decision.action === 'dead-letter') {
+      return this.deadLetter(message, channel, error, attempt, decision.reason, event);
+    }
+    this.options.logger.warn('Event handling failed, will retry', {
+      eventType: event.eventType,
+      attempt,
+      retryInMs: decision.delayMs,
+      ...errorFields(error),
+    });
+    await sendConfirmed(this.options.publishChannel(), decision.queue, message.content, {
+      ...forwardedProperties(message),
+      expiration: String(decision.delayMs),
+      headers: {
+        [ORIGINAL_ROUTING_KEY_HEADER]: routingKeyOf(message),
+        [ATTEMPT_HEADER]: decision.nextAttempt,
+        'x-last-error': errorFields(error).error,
+      },
+    });
+    this.settle(channel, message, event.eventType, 'retried');
+  }
+
+  private async deadLetter(
+    message: ConsumeMessage,
+    channel: Channel,
+    error: unknown,
+    attempts: number,
+    reason: 'permanent' | 'attempts-exhausted',
+    event?: AnyEvent,
+  ): Promise<void> {
+    const eventId = event?.eventId ?? message.properties.messageId ?? randomUUID();
+    const routingKey = routingKeyOf(message);
+    const failedAt = new Date();
+    const errorMessage = errorFields(error).error;
+    this.options.logger.error('Dead-lettering message', {
+      routingKey,
+      attempts,
+      reason,
+      ...errorFields(error),
+    });
+    await sendConfirmed(
+      this.options.publishChannel(),
+      this.options.topology.deadLetterQueue,
+      message.content,
+      {
+        ...forwardedProperties(message),
+        messageId: eventId,
+        headers: {
+          [ORIGINAL_ROUTING_KEY_HEADER]: routingKey,
+          'x-error': errorMessage,
+          'x-attempts': attempts,
+          'x-dead-letter-reason': reason,
+          'x-failed-at': failedAt.toISOString(),
+          'x-service': this.options.service,
+        },
+      },
+    );
+    // The queue holds the message from here on; the index only lists it, so a failure to
+    // record it must not put the message back through the handler.
+    await this.options.deadLetterIndex
+      .save({
+        eventId,
+        routingKey,
+        eventType: event?.eventType,
+        correlationId: event?.correlationId ?? message.properties.correlationId,
+        error: errorMessage,
+        attempts,
+        failedAt,
+      })
+      .catch((indexError: unknown) =>
+        this.options.logger.error('Could not index a dead letter', errorFields(indexError)),
+      );
+    this.settle(channel, message, event?.eventType ?? 'unknown', 'dead-lettered');
+  }
+
+  private settle(
+    channel: Channel,
+    message: ConsumeMessage,
+    eventType: string,
+    outcome: ConsumeOutcome,
+  ): void {
+    channel.ack(message);
+    this.options.metrics.eventsConsumed.inc({ event_type: eventType, outcome });
+  }
+}
+
+/** Where the message was first published to, also after it went through a delay queue. */
+export function routingKeyOf(message: ConsumeMessage): string {
+  const original = message.properties.headers?.[ORIGINAL_ROUTING_KEY_HEADER];
+  return typeof original === 'string' ? original : message.fields.routingKey;
+}
+
+function forwardedProperties(message: ConsumeMessage) {
+  const { contentType, correlationId, messageId, type, appId, timestamp } = message.properties;
+  return { persistent: true, contentType, correlationId, messageId, type, appId, timestamp };
+}
