@@ -1,0 +1,24 @@
+import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
+import { loadNotificationServiceConfig } from '../../services/notification-service/src/config';
+import { loadOrderServiceConfig } from '../../services/order-service/src/config';
+import type { DlqService } from './dlq-cli';
+
+/** What the CLI needs of a service's settings. */
+export interface AdminSettings {
+  port: number;
+  adminToken: string;
+}
+
+/**
+ * Each service's own config loader, so PORT and ADMIN_TOKEN come from the environment, the
+ * service's `.env`, the repository's `.env` and the defaults exactly as the service reads them.
+ */
+const LOADERS: Record<DlqService, () => AdminSettings> = {
+  'order-service': loadOrderServiceConfig,
+  'inventory-service': loadInventoryServiceConfig,
+  'notification-service': loadNotificationServiceConfig,
+};
+
+export function loadAdminSettings(service: DlqService): AdminSettings {
+  return LOADERS[service]();
+}
