@@ -99,7 +99,14 @@ export class ProductRepository {
   /** Moves `quantity` units from available to reserved for the order, unless it already holds them. */
   async hold(productId: string, orderId: string, quantity: number): Promise<HoldResult> {
     return this.withLock(productId, async () => {
+      // A repeat (a redelivered or resumed reservation) finds its hold and takes nothing more.
+      const before = await this.model.findById(productId).lean();
+      if (!before) return { held: false, available: null };
+      if (holdsFor(before, orderId)) return { held: true };
       const result = await this.model.updateOne(
+        // `$ne` on the holds makes this one atomic step on MongoDB. FerretDB v1 matches it as
+        // soon as any hold is another order's, so there the check above, under the lock, is
+        // what keeps an order from holding twice.
         { _id: productId, available: { $gte: quantity }, 'holds.orderId': { $ne: orderId } },
         {
           $inc: { available: -quantity, reserved: quantity },
@@ -108,10 +115,11 @@ export class ProductRepository {
         },
       );
       if (result.modifiedCount === 1) return { held: true };
-      const product = await this.model.findById(productId).lean();
-      if (!product) return { held: false, available: null };
-      if (product.holds.some((hold) => hold.orderId === orderId)) return { held: true };
-      return { held: false, available: product.available };
+      const after = await this.model.findById(productId).lean();
+      if (!after) return { held: false, available: null };
+      return holdsFor(after, orderId)
+        ? { held: true }
+        : { held: false, available: after.available };
     });
   }
 
@@ -179,6 +187,10 @@ export class ProductRepository {
   private withLock<T>(productId: string, work: () => Promise<T>): Promise<T> {
     return this.locks.run(lockKey('products', productId), work);
   }
+}
+
+function holdsFor(product: ProductDocument, orderId: string): boolean {
+  return product.holds.some((hold) => hold.orderId === orderId);
 }
 
 function toProduct(document: ProductDocument): Product {
