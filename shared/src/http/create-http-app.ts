@@ -75,7 +75,9 @@ function accessLog(logger: Logger, metrics: ServiceMetrics): RequestHandler {
         { method: req.method, route, status: String(res.statusCode) },
         seconds,
       );
-      logger.info('HTTP request', {
+      // Probes of health and metrics come every few seconds: keep them out of the info log.
+      const level = /^\/(api\/health|metrics)/.test(req.path) ? 'debug' : 'info';
+      logger.log(level, 'HTTP request', {
         correlationId,
         method: req.method,
         path: req.originalUrl,
