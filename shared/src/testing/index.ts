@@ -5,3 +5,4 @@ export * from './test-environment';
 export * from './event-probe';
 export * from './service-under-test';
 export * from './tcp-proxy';
+export * from './test-events';

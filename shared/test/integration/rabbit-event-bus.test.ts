@@ -13,7 +13,13 @@ import {
 import { MongoProcessedEventStore } from '../../src/idempotency/processed-events';
 import { DeadLetterIndex } from '../../src/messaging/dead-letters';
 import type { TestEnvironment } from '../../src/testing';
-import { createTestEnvironment, EventProbe, eventually, management } from '../../src/testing';
+import {
+  createTestEnvironment,
+  EventProbe,
+  eventually,
+  management,
+  orderCreatedEvent,
+} from '../../src/testing';
 
 const EXCHANGE = 'ecommerce.events';
 const logger = createLogger({ service: 'bus-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -69,19 +75,7 @@ async function startBus(
 let orderCount = 0;
 function orderCreated(): EventEnvelope<'order.created'> {
   orderCount += 1;
-  return createEvent({
-    eventType: 'order.created',
-    source: 'order-service',
-    aggregateId: `order-${orderCount}`,
-    sequence: 1,
-    correlationId: `corr-${orderCount}`,
-    data: {
-      orderId: `order-${orderCount}`,
-      userId: 'u',
-      products: [{ productId: 'prod1', quantity: 1 }],
-      totalPrice: 1,
-    },
-  });
+  return orderCreatedEvent(`order-${orderCount}`, [{ productId: 'prod1', quantity: 1 }]);
 }
 
 /** Reads (and puts back) what sits in a queue, through a channel of its own. */

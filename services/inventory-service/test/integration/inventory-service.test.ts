@@ -1,6 +1,10 @@
-import type { AnyEvent, OrderLine } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
-import { ADMIN, eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
+import {
+  ADMIN,
+  eventually,
+  orderCreatedEvent,
+  orderStatusUpdatedEvent,
+  ServiceUnderTest,
+} from '@ecommerce/shared/testing';
 import { inventoryServiceSettings } from '../../src/config';
 import { startInventoryService } from '../../src/start';
 
@@ -24,28 +28,6 @@ const api = () => subject.api();
 function newOrderId(): string {
   orderCount += 1;
   return `00000000-0000-4000-8000-${String(orderCount).padStart(12, '0')}`;
-}
-
-function orderCreated(orderId: string, products: OrderLine[]): AnyEvent {
-  return createEvent({
-    eventType: 'order.created',
-    source: 'order-service',
-    aggregateId: orderId,
-    sequence: 1,
-    correlationId: `corr-${orderId}`,
-    data: { orderId, userId: 'user-1', products, totalPrice: 10 },
-  });
-}
-
-function orderFinalised(orderId: string, status: 'CONFIRMED' | 'CANCELLED'): AnyEvent {
-  return createEvent({
-    eventType: 'order.status.updated',
-    source: 'order-service',
-    aggregateId: orderId,
-    sequence: 2,
-    correlationId: `corr-${orderId}`,
-    data: { orderId, userId: 'user-1', status, previousStatus: 'PENDING', totalPrice: 10 },
-  });
 }
 
 async function stock(productId: string, quantity: number): Promise<void> {
@@ -80,7 +62,7 @@ describe('when an order is created', () => {
   it('then its units move from available to reserved and SUCCESS is answered in its correlation', async () => {
     await stock('res-a', 5);
     const orderId = newOrderId();
-    const created = orderCreated(orderId, [{ productId: 'res-a', quantity: 2 }]);
+    const created = orderCreatedEvent(orderId, [{ productId: 'res-a', quantity: 2 }]);
     await subject.probe.publish(created);
 
     const answer = await answerTo(orderId);
@@ -99,7 +81,7 @@ describe('when an order is created', () => {
     await stock('short-b', 1);
     const orderId = newOrderId();
     await subject.probe.publish(
-      orderCreated(orderId, [
+      orderCreatedEvent(orderId, [
         { productId: 'short-a', quantity: 2 },
         { productId: 'short-b', quantity: 3 },
       ]),
@@ -118,7 +100,7 @@ describe('when an order is created', () => {
   it('then an unknown product answers FAILURE naming it', async () => {
     const orderId = newOrderId();
     await subject.probe.publish(
-      orderCreated(orderId, [{ productId: 'no-such-product', quantity: 1 }]),
+      orderCreatedEvent(orderId, [{ productId: 'no-such-product', quantity: 1 }]),
     );
     expect((await answerTo(orderId)).data).toMatchObject({
       status: 'FAILURE',
@@ -130,8 +112,8 @@ describe('when an order is created', () => {
     await stock('dup-a', 10);
     const orderId = newOrderId();
     const settledBefore = await subject.eventsSettled('order.created');
-    const created = orderCreated(orderId, [{ productId: 'dup-a', quantity: 3 }]);
-    const again = orderCreated(orderId, [{ productId: 'dup-a', quantity: 3 }]);
+    const created = orderCreatedEvent(orderId, [{ productId: 'dup-a', quantity: 3 }]);
+    const again = orderCreatedEvent(orderId, [{ productId: 'dup-a', quantity: 3 }]);
     await Promise.all([
       ...Array.from({ length: 10 }, () => subject.probe.publish(created)),
       subject.probe.publish(again),
@@ -150,7 +132,7 @@ describe('when an order is created', () => {
     const orderIds = Array.from({ length: 20 }, newOrderId);
     await Promise.all(
       orderIds.map((id) =>
-        subject.probe.publish(orderCreated(id, [{ productId: 'last-five', quantity: 1 }])),
+        subject.probe.publish(orderCreatedEvent(id, [{ productId: 'last-five', quantity: 1 }])),
       ),
     );
 
@@ -168,10 +150,10 @@ describe('when the order reaches its final status', () => {
   it('then CONFIRMED takes the reserved units out of stock, once', async () => {
     await stock('conf-a', 4);
     const orderId = newOrderId();
-    await subject.probe.publish(orderCreated(orderId, [{ productId: 'conf-a', quantity: 3 }]));
+    await subject.probe.publish(orderCreatedEvent(orderId, [{ productId: 'conf-a', quantity: 3 }]));
     await answerTo(orderId);
 
-    const confirmed = orderFinalised(orderId, 'CONFIRMED');
+    const confirmed = orderStatusUpdatedEvent(orderId, 'CONFIRMED');
     await subject.probe.publish(confirmed);
     await subject.probe.publish(confirmed);
     await eventually(async () =>
@@ -182,11 +164,11 @@ describe('when the order reaches its final status', () => {
   it('then CANCELLED returns the reserved units to available', async () => {
     await stock('canc-a', 4);
     const orderId = newOrderId();
-    await subject.probe.publish(orderCreated(orderId, [{ productId: 'canc-a', quantity: 3 }]));
+    await subject.probe.publish(orderCreatedEvent(orderId, [{ productId: 'canc-a', quantity: 3 }]));
     await answerTo(orderId);
     expect(await productOf('canc-a')).toMatchObject({ available: 1, reserved: 3 });
 
-    await subject.probe.publish(orderFinalised(orderId, 'CANCELLED'));
+    await subject.probe.publish(orderStatusUpdatedEvent(orderId, 'CANCELLED'));
     await eventually(async () =>
       expect(await productOf('canc-a')).toMatchObject({ available: 4, reserved: 0 }),
     );
@@ -196,12 +178,12 @@ describe('when the order reaches its final status', () => {
     await stock('late-a', 4);
     const orderId = newOrderId();
     const cancellationsBefore = await subject.eventsSettled('order.status.updated');
-    await subject.probe.publish(orderFinalised(orderId, 'CANCELLED'));
+    await subject.probe.publish(orderStatusUpdatedEvent(orderId, 'CANCELLED'));
     await eventually(async () =>
       expect((await subject.eventsSettled('order.status.updated')) - cancellationsBefore).toBe(1),
     );
     const createdBefore = await subject.eventsSettled('order.created');
-    await subject.probe.publish(orderCreated(orderId, [{ productId: 'late-a', quantity: 2 }]));
+    await subject.probe.publish(orderCreatedEvent(orderId, [{ productId: 'late-a', quantity: 2 }]));
 
     await eventually(async () =>
       expect((await subject.eventsSettled('order.created')) - createdBefore).toBe(1),

@@ -1,6 +1,8 @@
-import type { AnyEvent } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
-import { eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
+import {
+  eventually,
+  inventoryStatusUpdatedEvent,
+  ServiceUnderTest,
+} from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
 
@@ -22,17 +24,6 @@ afterAll(() => subject?.stop());
 
 const api = () => subject.api();
 const order = { userId: 'user-1', products: [{ productId: 'prod1', quantity: 1 }], totalPrice: 10 };
-
-function inventorySuccess(orderId: string): AnyEvent {
-  return createEvent({
-    eventType: 'inventory.status.updated',
-    source: 'inventory-service',
-    aggregateId: orderId,
-    sequence: 1,
-    correlationId: `corr-${orderId}`,
-    data: { orderId, status: 'SUCCESS' },
-  });
-}
 
 async function healthIs(status: number, checks: Record<string, string>): Promise<void> {
   await eventually(async () => {
@@ -61,7 +52,7 @@ describe('when RabbitMQ goes away', () => {
     );
 
     // Consuming resumed too: the inventory's answer confirms the order.
-    await subject.probe.publish(inventorySuccess(orderId));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(orderId, 'SUCCESS'));
     await eventually(async () =>
       expect((await api().get(`/api/orders/${orderId}`)).body.status).toBe('CONFIRMED'),
     );
@@ -99,7 +90,7 @@ describe('when the database goes away', () => {
 
     // The answer arrives while the database is down: it must not be retried into the DLQ.
     const settledBefore = await subject.eventsSettled('inventory.status.updated');
-    await subject.probe.publish(inventorySuccess(orderId));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(orderId, 'SUCCESS'));
 
     subject.proxies.database.restore();
     await healthIs(200, { mongodb: 'up' });

@@ -1,6 +1,9 @@
-import type { AnyEvent } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
-import { ADMIN, eventually, ServiceUnderTest } from '@ecommerce/shared/testing';
+import {
+  ADMIN,
+  eventually,
+  inventoryStatusUpdatedEvent,
+  ServiceUnderTest,
+} from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
 
@@ -25,21 +28,6 @@ beforeAll(async () => {
 afterAll(() => subject?.stop());
 
 const api = () => subject.api();
-
-function inventoryAnswer(
-  orderId: string,
-  status: 'SUCCESS' | 'FAILURE',
-  reason?: string,
-): AnyEvent {
-  return createEvent({
-    eventType: 'inventory.status.updated',
-    source: 'inventory-service',
-    aggregateId: orderId,
-    sequence: 1,
-    correlationId: `corr-${orderId}`,
-    data: { orderId, status, ...(reason && { reason }) },
-  });
-}
 
 async function placeOrder(body: object = laptopOrder): Promise<{ id: string }> {
   const response = await api().post('/api/orders').send(body).expect(201);
@@ -95,7 +83,7 @@ describe('when an order is placed', () => {
 describe('when the inventory answers', () => {
   it('then SUCCESS confirms the order and announces it as the next event in sequence', async () => {
     const { id } = await placeOrder();
-    const answer = inventoryAnswer(id, 'SUCCESS');
+    const answer = inventoryStatusUpdatedEvent(id, 'SUCCESS');
     await subject.probe.publish(answer);
 
     await eventually(async () => expect(await orderStatusOf(id)).toBe('CONFIRMED'));
@@ -113,7 +101,7 @@ describe('when the inventory answers', () => {
   it('then FAILURE cancels the order with the inventory reason', async () => {
     const { id } = await placeOrder();
     const reason = 'Insufficient inventory for product prod2: requested 2, available 0';
-    await subject.probe.publish(inventoryAnswer(id, 'FAILURE', reason));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(id, 'FAILURE', reason));
 
     await eventually(async () => {
       const order = (await api().get(`/api/orders/${id}`).expect(200)).body;
@@ -128,10 +116,10 @@ describe('when the inventory answers', () => {
   it('then the same answer delivered ten times changes the order once', async () => {
     const { id } = await placeOrder();
     const settledBefore = await answersSettled();
-    const answer = inventoryAnswer(id, 'SUCCESS');
+    const answer = inventoryStatusUpdatedEvent(id, 'SUCCESS');
     await Promise.all(Array.from({ length: 10 }, () => subject.probe.publish(answer)));
     // A second answer with a new event id for the same fact must not change anything either.
-    await subject.probe.publish(inventoryAnswer(id, 'FAILURE', 'late and wrong'));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(id, 'FAILURE', 'late and wrong'));
 
     await eventually(async () => expect((await answersSettled()) - settledBefore).toBe(11));
     await subject.probe.waitFor(
@@ -142,7 +130,7 @@ describe('when the inventory answers', () => {
   });
 
   it('then an answer about an order that does not exist is dead-lettered at once', async () => {
-    const answer = inventoryAnswer('00000000-0000-4000-8000-000000000000', 'SUCCESS');
+    const answer = inventoryStatusUpdatedEvent('00000000-0000-4000-8000-000000000000', 'SUCCESS');
     await subject.probe.publish(answer);
 
     const listed = await eventually(async () => {
@@ -182,7 +170,7 @@ describe('when a customer cancels', () => {
 
   it('then a CONFIRMED order is refused with 409 ORDER_NOT_CANCELLABLE', async () => {
     const { id } = await placeOrder();
-    await subject.probe.publish(inventoryAnswer(id, 'SUCCESS'));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(id, 'SUCCESS'));
     await eventually(async () => expect(await orderStatusOf(id)).toBe('CONFIRMED'));
 
     const response = await api().delete(`/api/orders/${id}`).expect(409);
@@ -195,7 +183,7 @@ describe('when a customer cancels', () => {
     const { id } = await placeOrder();
     await api().delete(`/api/orders/${id}`).expect(200);
     const settledBefore = await answersSettled();
-    await subject.probe.publish(inventoryAnswer(id, 'SUCCESS'));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(id, 'SUCCESS'));
 
     await eventually(async () => expect((await answersSettled()) - settledBefore).toBe(1));
     await eventually(() =>
@@ -399,7 +387,7 @@ describe('when the retention has passed', () => {
     const key = `old-key-${Date.now()}`;
     const first = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
     expect(first.status).toBe(201);
-    const answer = inventoryAnswer(first.body.id, 'SUCCESS');
+    const answer = inventoryStatusUpdatedEvent(first.body.id, 'SUCCESS');
     await subject.probe.publish(answer);
     await eventually(async () => expect(await orderStatusOf(first.body.id)).toBe('CONFIRMED'));
 
