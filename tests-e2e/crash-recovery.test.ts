@@ -17,21 +17,10 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const orders = (path = '') => `${system.url('order-service')}/api/orders${path}`;
-const inventory = (path = '') => `${system.url('inventory-service')}/api/inventory${path}`;
-
-let productCount = 0;
-async function product(available: number): Promise<string> {
-  productCount += 1;
-  const productId = `crash-${productCount}`;
-  await call('POST', inventory(`/${productId}`), { admin: true, body: { quantity: available } });
-  return productId;
-}
-
 async function placeOrders(productId: string, count: number, userId: string): Promise<string[]> {
   const responses = await Promise.all(
     Array.from({ length: count }, () =>
-      call('POST', orders(), {
+      call('POST', system.orders(), {
         body: { userId, products: [{ productId, quantity: 1 }], totalPrice: 1 },
       }),
     ),
@@ -45,7 +34,7 @@ async function expectSettled(productId: string, initial: number, orderIds: strin
   const finals = await eventually(
     async () => {
       const statuses = await Promise.all(
-        orderIds.map(async (id) => (await call('GET', orders(`/${id}`))).body.status),
+        orderIds.map(async (id) => (await call('GET', system.orders(`/${id}`))).body.status),
       );
       expect(statuses.filter((status) => status === 'PENDING')).toEqual([]);
       return statuses;
@@ -55,7 +44,7 @@ async function expectSettled(productId: string, initial: number, orderIds: strin
   const confirmed = finals.filter((status) => status === 'CONFIRMED').length;
   expect(confirmed).toBe(Math.min(initial, orderIds.length));
   await eventually(async () =>
-    expect((await call('GET', inventory(`/${productId}`))).body).toMatchObject({
+    expect((await call('GET', system.inventory(`/${productId}`))).body).toMatchObject({
       available: initial - confirmed,
       reserved: 0,
     }),
@@ -66,7 +55,7 @@ describe.each<ServiceName>(['inventory-service', 'order-service', 'notification-
   'when %s is killed with SIGKILL mid-flow and started again',
   (name) => {
     it('then every order ends CONFIRMED or CANCELLED and the stock adds up', async () => {
-      const productId = await product(8);
+      const productId = await system.createProduct(8);
       const orderIds = await placeOrders(productId, 12, `killed-${name}`);
       await system.services[name].stop('SIGKILL');
       await system.services[name].start();
@@ -78,7 +67,7 @@ describe.each<ServiceName>(['inventory-service', 'order-service', 'notification-
 
 describe('when a service gets SIGTERM mid-flow', () => {
   it('then it finishes what it holds, exits 0 within 10 s, and nothing is lost', async () => {
-    const productId = await product(10);
+    const productId = await system.createProduct(10);
     const orderIds = await placeOrders(productId, 10, 'sigterm');
 
     const started = Date.now();

@@ -16,27 +16,9 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const order = (path = '') => `${system.url('order-service')}/api/orders${path}`;
-const inventory = (path = '') => `${system.url('inventory-service')}/api/inventory${path}`;
-const notifications = (query = '') =>
-  `${system.url('notification-service')}/api/notifications${query}`;
-
-let productCount = 0;
-/** A product of this test alone, so that stock assertions are exact. */
-async function product(available: number): Promise<string> {
-  productCount += 1;
-  const productId = `e2e-${productCount}`;
-  const response = await call('POST', inventory(`/${productId}`), {
-    admin: true,
-    body: { quantity: available, name: `E2E product ${productCount}` },
-  });
-  expect(response.status).toBe(201);
-  return productId;
-}
-
 async function finalStatusOf(orderId: string) {
   return eventually(async () => {
-    const { body } = await call('GET', order(`/${orderId}`));
+    const { body } = await call('GET', system.orders(`/${orderId}`));
     expect(body.status).not.toBe('PENDING');
     return body;
   });
@@ -44,7 +26,9 @@ async function finalStatusOf(orderId: string) {
 
 async function notificationsFor(orderId: string, count: number) {
   return eventually(async () => {
-    const { body } = await call('GET', notifications(`?orderId=${orderId}`), { admin: true });
+    const { body } = await call('GET', system.notifications(`?orderId=${orderId}`), {
+      admin: true,
+    });
     expect(body.items).toHaveLength(count);
     expect(body.items.every((n: { status: string }) => n.status === 'SENT')).toBe(true);
     return body.items;
@@ -53,8 +37,8 @@ async function notificationsFor(orderId: string, count: number) {
 
 describe('when a customer orders a laptop that is in stock', () => {
   it('then the order is CONFIRMED, the stock leaves the inventory and a confirmation is sent', async () => {
-    const before = (await call('GET', inventory('/prod1'))).body;
-    const placed = await call('POST', order(), {
+    const before = (await call('GET', system.inventory('/prod1'))).body;
+    const placed = await call('POST', system.orders(), {
       headers: { 'x-correlation-id': 'e2e-laptop-order' },
       body: {
         userId: 'user123',
@@ -70,7 +54,7 @@ describe('when a customer orders a laptop that is in stock', () => {
     const final = await finalStatusOf(placed.body.id);
     expect(final.status).toBe('CONFIRMED');
     await eventually(async () => {
-      const after = (await call('GET', inventory('/prod1'))).body;
+      const after = (await call('GET', system.inventory('/prod1'))).body;
       expect(after).toMatchObject({ available: before.available - 2, reserved: before.reserved });
     });
     const [sent] = await notificationsFor(placed.body.id, 1);
@@ -86,7 +70,7 @@ describe('when a customer orders a laptop that is in stock', () => {
 
 describe('when a customer orders more than is in stock', () => {
   it('then the order is CANCELLED with the inventory reason and a cancellation is sent', async () => {
-    const placed = await call('POST', order(), {
+    const placed = await call('POST', system.orders(), {
       body: {
         userId: 'user456',
         products: [{ productId: 'prod2', quantity: 2 }],
@@ -109,9 +93,9 @@ describe('when a customer orders more than is in stock', () => {
   });
 
   it('then a multi-product order short of one product reserves none of the others', async () => {
-    const plenty = await product(10);
-    const scarce = await product(1);
-    const placed = await call('POST', order(), {
+    const plenty = await system.createProduct(10);
+    const scarce = await system.createProduct(1);
+    const placed = await call('POST', system.orders(), {
       body: {
         userId: 'user789',
         products: [
@@ -125,11 +109,11 @@ describe('when a customer orders more than is in stock', () => {
     expect(final.statusReason).toBe(
       `Insufficient inventory for product ${scarce}: requested 2, available 1`,
     );
-    expect((await call('GET', inventory(`/${plenty}`))).body).toMatchObject({
+    expect((await call('GET', system.inventory(`/${plenty}`))).body).toMatchObject({
       available: 10,
       reserved: 0,
     });
-    expect((await call('GET', inventory(`/${scarce}`))).body).toMatchObject({
+    expect((await call('GET', system.inventory(`/${scarce}`))).body).toMatchObject({
       available: 1,
       reserved: 0,
     });
@@ -138,12 +122,12 @@ describe('when a customer orders more than is in stock', () => {
 
 describe('when a customer cancels', () => {
   it('then a confirmed order is refused with 409 Cannot cancel confirmed order', async () => {
-    const placed = await call('POST', order(), {
+    const placed = await call('POST', system.orders(), {
       body: { userId: 'user123', products: [{ productId: 'prod3', quantity: 1 }], totalPrice: 89 },
     });
     expect((await finalStatusOf(placed.body.id)).status).toBe('CONFIRMED');
 
-    const cancel = await call('DELETE', order(`/${placed.body.id}`));
+    const cancel = await call('DELETE', system.orders(`/${placed.body.id}`));
     expect(cancel.status).toBe(409);
     expect(cancel.body.error).toEqual({
       code: 'ORDER_NOT_CANCELLABLE',
@@ -154,9 +138,9 @@ describe('when a customer cancels', () => {
   it('then a pending order is CANCELLED and its stock comes back, whenever the inventory sees it', async () => {
     // With the inventory down the order stays PENDING: the customer cancels it before any
     // reservation, and the inventory then sees order.created and the cancellation late.
-    const stocked = await product(4);
+    const stocked = await system.createProduct(4);
     expect(await system.services['inventory-service'].stop()).toBe(0);
-    const placed = await call('POST', order(), {
+    const placed = await call('POST', system.orders(), {
       body: {
         userId: 'user321',
         products: [{ productId: stocked, quantity: 3 }],
@@ -164,7 +148,7 @@ describe('when a customer cancels', () => {
         contact: { phone: '+15551234567' },
       },
     });
-    const cancelled = await call('DELETE', order(`/${placed.body.id}`));
+    const cancelled = await call('DELETE', system.orders(`/${placed.body.id}`));
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       status: 'CANCELLED',
@@ -184,32 +168,32 @@ describe('when a customer cancels', () => {
     });
     // Either it never reserved (cancellation first) or it released: the stock ends whole.
     await eventually(async () =>
-      expect((await call('GET', inventory(`/${stocked}`))).body).toMatchObject({
+      expect((await call('GET', system.inventory(`/${stocked}`))).body).toMatchObject({
         available: 4,
         reserved: 0,
       }),
     );
-    expect((await call('GET', order(`/${placed.body.id}`))).body.status).toBe('CANCELLED');
+    expect((await call('GET', system.orders(`/${placed.body.id}`))).body.status).toBe('CANCELLED');
   });
 });
 
 describe('when requests are bad', () => {
   it('then each service answers 4xx in the error shape and stores nothing', async () => {
-    const before = (await call('GET', order())).body.total;
+    const before = (await call('GET', system.orders())).body.total;
     const cases = [
-      await call('POST', order(), { body: { userId: 'u', products: [], totalPrice: 1 } }),
-      await call('POST', order(), {
+      await call('POST', system.orders(), { body: { userId: 'u', products: [], totalPrice: 1 } }),
+      await call('POST', system.orders(), {
         body: {
           userId: { $gt: '' },
           products: [{ productId: 'prod1', quantity: 1 }],
           totalPrice: 1,
         },
       }),
-      await call('GET', order('?status[$ne]=PENDING')),
-      await call('GET', order('/not-a-uuid')),
-      await call('POST', inventory('/prod1'), { body: { quantity: 5 } }),
-      await call('POST', inventory('/prod1'), { admin: true, body: { quantity: -5 } }),
-      await call('POST', notifications(), {
+      await call('GET', system.orders('?status[$ne]=PENDING')),
+      await call('GET', system.orders('/not-a-uuid')),
+      await call('POST', system.inventory('/prod1'), { body: { quantity: 5 } }),
+      await call('POST', system.inventory('/prod1'), { admin: true, body: { quantity: -5 } }),
+      await call('POST', system.notifications(), {
         admin: true,
         body: { type: 'fax', recipient: 'x', template: 'order_confirmation' },
       }),
@@ -220,13 +204,13 @@ describe('when requests are bad', () => {
         expect.objectContaining({ code: expect.any(String), message: expect.any(String) }),
       );
     }
-    expect((await call('GET', order())).body.total).toBe(before);
+    expect((await call('GET', system.orders())).body.total).toBe(before);
   });
 });
 
 describe('when the README examples are run', () => {
   it('then the inventory lists the seed, templates are listed and the example notification is accepted', async () => {
-    const stock = await call('GET', inventory());
+    const stock = await call('GET', system.inventory());
     expect(stock.status).toBe(200);
     expect(stock.body).toMatchObject({
       totalProducts: expect.any(Number),
@@ -242,7 +226,7 @@ describe('when the README examples are run', () => {
       expect.arrayContaining(['order_confirmation', 'order_cancelled']),
     );
 
-    const sent = await call('POST', notifications(), {
+    const sent = await call('POST', system.notifications(), {
       admin: true,
       body: {
         type: 'email',

@@ -17,11 +17,6 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const order = (path = '') => `${system.url('order-service')}/api/orders${path}`;
-const inventory = (path = '') => `${system.url('inventory-service')}/api/inventory${path}`;
-const notifications = (query = '') =>
-  `${system.url('notification-service')}/api/notifications${query}`;
-
 /** Bulk outcomes can take a while under load: wait longer than one order would need. */
 const SETTLE = { timeoutMs: 30_000, intervalMs: 100 };
 
@@ -37,19 +32,6 @@ interface Order {
   statusReason?: string;
 }
 
-let productCount = 0;
-/** A product of this test alone, so that stock assertions are exact. */
-async function product(available: number): Promise<string> {
-  productCount += 1;
-  const productId = `race-${productCount}`;
-  const response = await call('POST', inventory(`/${productId}`), {
-    admin: true,
-    body: { quantity: available, name: `Race product ${productCount}` },
-  });
-  expect(response.status).toBe(201);
-  return productId;
-}
-
 let userCount = 0;
 /** A customer of this test alone, so that listing their orders shows only this test's. */
 function customer(): string {
@@ -58,7 +40,7 @@ function customer(): string {
 }
 
 function place(userId: string, products: Line[], headers?: Record<string, string>) {
-  return call<Order>('POST', order(), {
+  return call<Order>('POST', system.orders(), {
     headers,
     body: { userId, products, totalPrice: 10 * products.length },
   });
@@ -68,7 +50,7 @@ function place(userId: string, products: Line[], headers?: Record<string, string
 async function finalOrders(orderIds: string[]): Promise<Order[]> {
   return eventually(async () => {
     const orders = await Promise.all(
-      orderIds.map(async (id) => (await call<Order>('GET', order(`/${id}`))).body),
+      orderIds.map(async (id) => (await call<Order>('GET', system.orders(`/${id}`))).body),
     );
     expect(orders.filter((o) => o.status === 'PENDING').map((o) => o.id)).toEqual([]);
     return orders;
@@ -78,14 +60,14 @@ async function finalOrders(orderIds: string[]): Promise<Order[]> {
 /** The product once its stock has settled to `expected`. */
 async function stockSettlesAt(productId: string, expected: { available: number; reserved: 0 }) {
   return eventually(async () => {
-    const { body } = await call('GET', inventory(`/${productId}`));
+    const { body } = await call('GET', system.inventory(`/${productId}`));
     expect(body).toMatchObject(expected);
     return body;
   }, SETTLE);
 }
 
 async function notificationsFor(orderId: string) {
-  const { body } = await call('GET', notifications(`?orderId=${orderId}`), { admin: true });
+  const { body } = await call('GET', system.notifications(`?orderId=${orderId}`), { admin: true });
   return body.items as { template: string; status: string; orderId: string }[];
 }
 
@@ -95,7 +77,9 @@ async function notificationsFor(orderId: string) {
  * made after this barrier is not a check made too early.
  */
 async function barrier(): Promise<void> {
-  const placed = await place(customer(), [{ productId: await product(1), quantity: 1 }]);
+  const placed = await place(customer(), [
+    { productId: await system.createProduct(1), quantity: 1 },
+  ]);
   const [final] = await finalOrders([placed.body.id]);
   expect(final.status).toBe('CONFIRMED');
   await eventually(async () => expect(await notificationsFor(placed.body.id)).toHaveLength(1));
@@ -106,7 +90,7 @@ const count = (orders: Order[], status: Order['status']) =>
 
 describe('when 20 customers order the last 5 units at once', () => {
   it('then exactly 5 are CONFIRMED, 15 CANCELLED for lack of stock, and stock ends at 0', async () => {
-    const productId = await product(5);
+    const productId = await system.createProduct(5);
     const userId = customer();
 
     const placed = await Promise.all(
@@ -130,8 +114,8 @@ describe('when 20 customers order the last 5 units at once', () => {
 describe('when multi-product orders compete for the same stock at once', () => {
   it('then each product keeps initial = available + units of CONFIRMED orders, and no CANCELLED order holds any', async () => {
     const initial = 3;
-    const a = await product(initial);
-    const b = await product(initial);
+    const a = await system.createProduct(initial);
+    const b = await system.createProduct(initial);
     const userId = customer();
     const requests: Line[][] = [
       ...Array.from({ length: 6 }, () => [
@@ -179,14 +163,14 @@ describe('when multi-product orders compete for the same stock at once', () => {
 describe('when customers cancel orders while their reservation is in flight', () => {
   it('then each DELETE is 200 or 409, cancelled orders stay CANCELLED and only confirmed ones take stock', async () => {
     const initial = 20;
-    const productId = await product(initial);
+    const productId = await system.createProduct(initial);
     const userId = customer();
 
     const attempts = await Promise.all(
       Array.from({ length: 10 }, async () => {
         const placed = await place(userId, [{ productId, quantity: 1 }]);
         expect(placed.status).toBe(201);
-        const cancel = await call<Order>('DELETE', order(`/${placed.body.id}`));
+        const cancel = await call<Order>('DELETE', system.orders(`/${placed.body.id}`));
         return { id: placed.body.id, cancel };
       }),
     );
@@ -227,7 +211,7 @@ describe('when customers cancel orders while their reservation is in flight', ()
       });
       expect(sent[0]).toMatchObject({ template: 'order_cancelled' });
     }
-    expect((await call('GET', inventory(`/${productId}`))).body).toMatchObject({
+    expect((await call('GET', system.inventory(`/${productId}`))).body).toMatchObject({
       available: initial - confirmedIds.length,
       reserved: 0,
     });
@@ -235,7 +219,7 @@ describe('when customers cancel orders while their reservation is in flight', ()
 
   it('then with the inventory down, 3 of 5 orders cancelled stay CANCELLED and the other 2 are CONFIRMED once it is back', async () => {
     const initial = 5;
-    const productId = await product(initial);
+    const productId = await system.createProduct(initial);
     const userId = customer();
     const inventoryService = system.services['inventory-service'];
 
@@ -248,7 +232,7 @@ describe('when customers cancel orders while their reservation is in flight', ()
       expect(placed.map((response) => response.status)).toEqual(Array(5).fill(201));
       ids = placed.map((response) => response.body.id);
       const cancels = await Promise.all(
-        ids.slice(0, 3).map((id) => call<Order>('DELETE', order(`/${id}`))),
+        ids.slice(0, 3).map((id) => call<Order>('DELETE', system.orders(`/${id}`))),
       );
       expect(cancels.map((response) => [response.status, response.body.status])).toEqual(
         Array(3).fill([200, 'CANCELLED']),
@@ -275,7 +259,7 @@ describe('when customers cancel orders while their reservation is in flight', ()
 
 describe('when the same request is sent twice (ten times, at once)', () => {
   it('then one order is created: one 201, nine 200 with its id, and one notification', async () => {
-    const productId = await product(10);
+    const productId = await system.createProduct(10);
     const userId = customer();
     const key = `race-key-${Date.now()}`;
 
@@ -293,7 +277,7 @@ describe('when the same request is sent twice (ten times, at once)', () => {
 
     const [final] = await finalOrders([orderId]);
     expect(final.status).toBe('CONFIRMED');
-    expect((await call('GET', order(`?userId=${userId}`))).body.total).toBe(1);
+    expect((await call('GET', system.orders(`?userId=${userId}`))).body.total).toBe(1);
     await stockSettlesAt(productId, { available: 8, reserved: 0 });
     await eventually(async () => {
       const items = await notificationsFor(orderId);

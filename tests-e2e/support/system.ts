@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
+import { call } from './http';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 export const SERVICES = ['order-service', 'inventory-service', 'notification-service'] as const;
@@ -76,6 +77,8 @@ export class ServiceProcess {
 
 /** The three services on a private vhost and private databases of the shared servers. */
 export class System {
+  private productCount = 0;
+
   private constructor(
     readonly env: TestEnvironment,
     readonly services: Record<ServiceName, ServiceProcess>,
@@ -111,6 +114,33 @@ export class System {
 
   url(name: ServiceName): string {
     return this.services[name].url;
+  }
+
+  /** `/api/orders…` on the order service. */
+  orders(path = ''): string {
+    return `${this.url('order-service')}/api/orders${path}`;
+  }
+
+  /** `/api/inventory…` on the inventory service. */
+  inventory(path = ''): string {
+    return `${this.url('inventory-service')}/api/inventory${path}`;
+  }
+
+  /** `/api/notifications…` on the notification service. */
+  notifications(query = ''): string {
+    return `${this.url('notification-service')}/api/notifications${query}`;
+  }
+
+  /** A product for one test alone, so that its stock assertions are exact. */
+  async createProduct(available: number): Promise<string> {
+    this.productCount += 1;
+    const productId = `${this.env.runId}-p${this.productCount}`.slice(-64);
+    const response = await call('POST', this.inventory(`/${productId}`), {
+      admin: true,
+      body: { quantity: available },
+    });
+    if (response.status !== 201) throw new Error(`Creating ${productId}: ${response.status}`);
+    return productId;
   }
 
   /** Stops every service with SIGTERM and returns their exit codes. */
