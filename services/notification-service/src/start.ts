@@ -6,42 +6,77 @@ import { NotificationRepository } from './data-access/notification-repository';
 import { TemplateRepository } from './data-access/template-repository';
 import type { NotificationDependencies } from './domain/notification-ports';
 import type { ProvidersByChannel } from './domain/notification-provider';
+import { attemptsForProviderOutage, shortestRetrySpanMs } from './domain/retry-budget';
 import { seedDefaultTemplates } from './domain/seed-default-templates';
 import { notificationRouter } from './entry-points/api/notification-routes';
 import { templateRouter } from './entry-points/api/template-routes';
 import { subscribeNotificationHandlers } from './entry-points/events/subscriptions';
-import { LogNotificationProvider } from './providers/log-notification-provider';
+import type { NotificationProviders } from './providers/notification-providers';
+import { createNotificationProviders, providerHealth } from './providers/notification-providers';
 
 export interface NotificationServiceOptions {
-  /** Replaces the log provider of every channel (tests script failures with it). */
+  /**
+   * Replaces the providers of every channel, used as given: no breaker, no SMTP or gateway
+   * (tests script failures with them).
+   */
   providers?: ProvidersByChannel;
 }
 
 /** The notification service's composition root: repositories, providers, handlers and routes. */
-export function startNotificationService(
+export async function startNotificationService(
   config: NotificationServiceConfig,
   options: NotificationServiceOptions = {},
 ): Promise<RunningService> {
-  return startService({
+  // Enough attempts that a provider down for PROVIDER_OUTAGE_TOLERANCE_MS costs no notification.
+  const maxAttempts = attemptsForProviderOutage({
+    maxAttempts: config.maxAttempts,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    outageMs: config.providerOutageToleranceMs,
+    breakerResetMs: config.breakerResetTimeoutMs,
+    providerTimeoutMs: config.providerTimeoutMs,
+  });
+  let providers: NotificationProviders | undefined;
+  const running = await startService({
     name: SERVICE_NAME,
-    config,
-    compose: ({ db, bus, locks, logger }) => {
+    config: { ...config, maxAttempts },
+    compose: ({ db, bus, locks, logger, metrics }) => {
+      if (maxAttempts !== config.maxAttempts) {
+        logger.info('More attempts than MAX_ATTEMPTS, to outlast a provider outage', {
+          maxAttempts,
+          retriesSpanAtLeastMs: shortestRetrySpanMs(maxAttempts, config.retryBaseDelayMs),
+          providerOutageToleranceMs: config.providerOutageToleranceMs,
+        });
+      }
+      providers = options.providers
+        ? { byChannel: options.providers, close: () => undefined }
+        : createNotificationProviders(config, { logger, metrics });
+      const { byChannel } = providers;
       const templates = new TemplateRepository(db);
-      // No email or SMS provider exists yet: the log delivers every channel, and each record
-      // keeps the channel asked for in `type` and names the log in `provider`.
-      const logProvider = new LogNotificationProvider(logger);
       const dependencies: NotificationDependencies = {
         notifications: new NotificationRepository(db),
         templates,
-        providers: options.providers ?? { email: logProvider, sms: logProvider, log: logProvider },
+        providers: byChannel,
         locks,
         logger,
       };
       subscribeNotificationHandlers(bus, dependencies);
       return {
         routers: [notificationRouter(dependencies, config.adminToken), templateRouter(templates)],
+        // A provider that is down delays notifications (they are retried) but the service works.
+        healthChecks: [
+          { name: 'smtp', critical: false, status: () => providerHealth(byChannel.email) },
+          { name: 'sms', critical: false, status: () => providerHealth(byChannel.sms) },
+        ],
         onStart: () => seedDefaultTemplates({ templates, logger }),
       };
     },
   });
+  return {
+    ...running,
+    // After the host's stop: no handler is running any more when the providers are released.
+    stop: async () => {
+      await running.stop();
+      providers?.close();
+    },
+  };
 }

@@ -7,6 +7,7 @@ import dotenv from 'dotenv';
 import { parse } from 'yaml';
 import type { ConfigDefinition } from '@ecommerce/shared';
 import { loadConfig, serviceSettings } from '@ecommerce/shared';
+import { notificationServiceSettings } from '../../../services/notification-service/src/config';
 
 /** The repository's root: the nearest folder above this file that holds package-lock.json. */
 function findRepoRoot(start: string): string {
@@ -30,10 +31,18 @@ interface AppService {
 }
 
 const APP_SERVICES: AppService[] = [
-  { name: 'order-service', hostPort: 3001 },
-  { name: 'inventory-service', hostPort: 3002 },
-  { name: 'notification-service', hostPort: 3003 },
-].map((s) => ({ ...s, settings: serviceSettings({ port: s.hostPort, database: s.name }) }));
+  {
+    name: 'order-service',
+    hostPort: 3001,
+    settings: serviceSettings({ port: 3001, database: 'order-service' }),
+  },
+  {
+    name: 'inventory-service',
+    hostPort: 3002,
+    settings: serviceSettings({ port: 3002, database: 'inventory-service' }),
+  },
+  { name: 'notification-service', hostPort: 3003, settings: notificationServiceSettings },
+];
 
 // ---- docker-compose.yml, as far as these checks need it ---------------------------------------
 
@@ -136,10 +145,33 @@ const envNamesOf = (settings: ConfigDefinition) => Object.values(settings).map((
 // ---------------------------------------------------------------------------------------------
 
 describe('docker-compose.yml', () => {
-  it('declares RabbitMQ, MongoDB and the three services', () => {
+  it('declares RabbitMQ, MongoDB, Mailpit and the three services', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['rabbitmq', 'mongodb', ...APP_SERVICES.map((s) => s.name)]),
+      expect.arrayContaining([
+        'rabbitmq',
+        'mongodb',
+        'mailpit',
+        ...APP_SERVICES.map((s) => s.name),
+      ]),
     );
+  });
+
+  it("publishes Mailpit's SMTP and web UI ports, with a health check", () => {
+    expect(portsOf(serviceOf('mailpit'))).toEqual(
+      expect.arrayContaining([
+        { published: 1025, target: 1025 },
+        { published: 8025, target: 8025 },
+      ]),
+    );
+    expect(hasHealthcheck(serviceOf('mailpit'))).toBe(true);
+  });
+
+  it("sends the notification service's email to Mailpit, once Mailpit is healthy", () => {
+    const service = serviceOf('notification-service');
+    const config = loadConfig(notificationServiceSettings, { env: environmentOf(service) });
+    expect(config.smtpUrl).toBe('smtp://mailpit:1025');
+    expect(config.mailFrom).toEqual(expect.stringContaining('@'));
+    expect(dependenciesOf(service)).toMatchObject({ mailpit: 'service_healthy' });
   });
 
   it("publishes RabbitMQ's AMQP and management ports and MongoDB's port", () => {

@@ -1,12 +1,20 @@
 import { errorFields } from '@ecommerce/shared';
 import type { Notification } from './notification';
 import type { NotificationDependencies } from './notification-ports';
+import { MessageRefusedError } from './notification-provider';
+
+/** A delivery attempt as stored, and whether a failure was the provider refusing the message. */
+export interface DeliveryOutcome {
+  notification: Notification;
+  refused: boolean;
+}
 
 /**
  * Hands a claimed notification (PENDING, its attempt started) to the provider of its channel
- * and records the outcome: SENT, or FAILED with the provider's error. Returns the notification as
- * stored. A crash between the send and the record leaves it PENDING; the next delivery of its
- * event sends it again once the lease has run out (at least once, never silently lost).
+ * and records the outcome: SENT with the provider's message id, or FAILED with the provider's
+ * error. Returns the notification as stored, and whether the provider refused the message for
+ * good. A crash between the send and the record leaves it PENDING; the next delivery of its event
+ * sends it again once the lease has run out (at least once, never silently lost).
  */
 export async function deliverNotification(
   notification: Notification,
@@ -15,7 +23,7 @@ export async function deliverNotification(
     providers,
     logger,
   }: Pick<NotificationDependencies, 'notifications' | 'providers' | 'logger'>,
-): Promise<Notification> {
+): Promise<DeliveryOutcome> {
   const provider = providers[notification.type];
   let receipt;
   try {
@@ -35,7 +43,13 @@ export async function deliverNotification(
       attempt: notification.attempts,
       error: reason,
     });
-    return notifications.markFailed(notification, provider.name, reason);
+    return {
+      notification: await notifications.markFailed(notification, provider.name, reason),
+      refused: error instanceof MessageRefusedError,
+    };
   }
-  return notifications.markSent(notification.id, provider.name, receipt, new Date());
+  return {
+    notification: await notifications.markSent(notification.id, provider.name, receipt, new Date()),
+    refused: false,
+  };
 }

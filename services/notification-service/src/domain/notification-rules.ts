@@ -9,9 +9,10 @@ export interface DeliveryTarget {
 }
 
 /**
- * How long an attempt may take before another may take it over. Longer than any send should
- * take, shorter than the bus's retry budget (1 + 2 + 4 + 8 s by default, each ±20 %), so that an
- * event redelivered after a crash finds the lease run out before it is dead-lettered.
+ * How long an attempt may take before another may take it over. Longer than any send may take
+ * (PROVIDER_TIMEOUT_MS is capped below it), shorter than the service's retry budget (at least
+ * 101 s by default, see retry-budget.ts), so that an event redelivered after a crash finds the
+ * lease run out before it is dead-lettered.
  */
 export const DELIVERY_LEASE_MS = 10_000;
 

@@ -1,5 +1,6 @@
 import type { Contact } from '@ecommerce/shared';
 import { lockKey, PermanentError } from '@ecommerce/shared';
+import type { DeliveryOutcome } from './deliver-notification';
 import { deliverNotification } from './deliver-notification';
 import type { FinalOrderStatus, Notification } from './notification';
 import {
@@ -137,8 +138,15 @@ async function render(
   }
 }
 
-function requireSent(notification: Notification): void {
-  if (notification.status !== 'SENT') {
-    throw new DeliveryFailedError(notification.id, notification.error ?? notification.status);
+/**
+ * Throws unless the attempt sent the notification: a PermanentError when the provider refused
+ * the message for good (the event goes to the DLQ at once), else a transient error (retried).
+ */
+function requireSent({ notification, refused }: DeliveryOutcome): void {
+  if (notification.status === 'SENT') return;
+  const reason = notification.error ?? notification.status;
+  if (refused) {
+    throw new PermanentError(`Notification ${notification.id} was refused: ${reason}`);
   }
+  throw new DeliveryFailedError(notification.id, reason);
 }

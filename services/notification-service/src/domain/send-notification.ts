@@ -43,5 +43,5 @@ export async function sendNotification(
   if (!(await dependencies.notifications.insert(notification))) {
     throw new Error(`Notification id ${notification.id} is taken`);
   }
-  return deliverNotification(notification, dependencies);
+  return (await deliverNotification(notification, dependencies)).notification;
 }

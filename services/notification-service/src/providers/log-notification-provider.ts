@@ -7,9 +7,9 @@ import type {
 
 /**
  * Delivers a notification by writing it to the service's log (at `info`, with the correlation
- * and event ids the logger adds). It stands in for every channel until real email and SMS
- * providers exist; records it delivers say `provider: "log"`. A LOG_LEVEL above `info` hides
- * these lines, so keep `info` wherever the log is the delivery.
+ * and event ids the logger adds). It serves orders without contact data, and email or SMS when
+ * SMTP_URL or SMS_WEBHOOK_URL is not set; records it delivers say `provider: "log"`. A LOG_LEVEL
+ * above `info` hides these lines, so keep `info` wherever the log is the delivery.
  */
 export class LogNotificationProvider implements NotificationProvider {
   readonly name = 'log';

@@ -53,7 +53,8 @@ beforeAll(async () => {
     label: 'notification-providers',
     settings: notificationServiceSettings,
     start: (config) => startNotificationService(config, { providers: { email, sms, log } }),
-    env: { MAX_ATTEMPTS: String(MAX_ATTEMPTS) },
+    // Exactly MAX_ATTEMPTS: no raise to outlast a provider outage (tested in notification-delivery).
+    env: { MAX_ATTEMPTS: String(MAX_ATTEMPTS), PROVIDER_OUTAGE_TOLERANCE_MS: '0' },
   });
 });
 

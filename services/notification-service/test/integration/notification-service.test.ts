@@ -471,4 +471,9 @@ describe('when health is asked', () => {
       checks: { mongodb: 'up', rabbitmq: 'up' },
     });
   });
+
+  it('then it says that email and SMS go to the log, with no SMTP_URL or SMS_WEBHOOK_URL set', async () => {
+    const response = await api().get('/api/health').expect(200);
+    expect(response.body.checks).toMatchObject({ smtp: 'log', sms: 'log' });
+  });
 });
