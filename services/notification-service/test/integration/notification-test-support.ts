@@ -1,7 +1,6 @@
 import type { AnyEvent, Contact } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
 import type { ServiceUnderTest } from '@ecommerce/shared/testing';
-import { ADMIN, eventually } from '@ecommerce/shared/testing';
+import { ADMIN, eventually, orderStatusUpdatedEvent } from '@ecommerce/shared/testing';
 
 export interface NotificationBody {
   id: string;
@@ -28,22 +27,7 @@ export function orderStatusUpdated(
   status: 'CONFIRMED' | 'CANCELLED',
   options: { contact?: Contact; reason?: string; userId?: string; totalPrice?: number } = {},
 ): AnyEvent {
-  return createEvent({
-    eventType: 'order.status.updated',
-    source: 'order-service',
-    aggregateId: orderId,
-    sequence: 2,
-    correlationId: `corr-${orderId}`,
-    data: {
-      orderId,
-      userId: options.userId ?? 'user-1',
-      status,
-      previousStatus: 'PENDING',
-      ...(options.reason && { reason: options.reason }),
-      totalPrice: options.totalPrice ?? 999.99,
-      ...(options.contact && { contact: options.contact }),
-    },
-  });
+  return orderStatusUpdatedEvent(orderId, status, { totalPrice: 999.99, ...options });
 }
 
 export async function notificationsOfOrder(
