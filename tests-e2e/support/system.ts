@@ -84,7 +84,11 @@ export class System {
     readonly services: Record<ServiceName, ServiceProcess>,
   ) {}
 
-  static async start(label: string): Promise<System> {
+  /** Starts the three services; `env` adds or overrides settings of some of them. */
+  static async start(
+    label: string,
+    options: { env?: Partial<Record<ServiceName, Record<string, string>>> } = {},
+  ): Promise<System> {
     const env = await createTestEnvironment(label);
     const entries = await Promise.all(
       SERVICES.map(async (name) => {
@@ -100,6 +104,7 @@ export class System {
           OUTBOX_POLL_INTERVAL_MS: '1000',
           RETRY_BASE_DELAY_MS: '200',
           RECONNECT_MAX_DELAY_MS: '1000',
+          ...options.env?.[name],
         });
         return [name, service] as const;
       }),
