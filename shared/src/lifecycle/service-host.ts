@@ -121,6 +121,7 @@ export async function startService<C extends ServiceConfig>(
   // Handlers need the database: while it is away, leave the messages in the broker.
   db.on('disconnected', () => void bus.pause());
   db.on('reconnected', () => void bus.resume());
+  db.on('connected', () => void bus.resume());
 
   // No TTL indexes on FerretDB: records past the retention are deleted by the service itself.
   const prune = async (now = new Date()) => {

@@ -25,12 +25,16 @@ afterAll(() => subject?.stop());
 const api = () => subject.api();
 const order = { userId: 'user-1', products: [{ productId: 'prod1', quantity: 1 }], totalPrice: 10 };
 
+/** Health as expected, within the time a reconnect can take on a loaded machine. */
 async function healthIs(status: number, checks: Record<string, string>): Promise<void> {
-  await eventually(async () => {
-    const response = await api().get('/api/health');
-    expect(response.status).toBe(status);
-    expect(response.body.checks).toMatchObject(checks);
-  });
+  await eventually(
+    async () => {
+      const response = await api().get('/api/health');
+      expect(response.status).toBe(status);
+      expect(response.body.checks).toMatchObject(checks);
+    },
+    { timeoutMs: 40_000, intervalMs: 100 },
+  );
 }
 
 describe('when RabbitMQ goes away', () => {
