@@ -19,6 +19,14 @@ interface CliResult {
   stderr: string;
 }
 
+/** `dlq <command> --service order-service --url <the test's order service> ...rest`. */
+function onOrderService(
+  [command, ...rest]: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  return dlq([command, '--service', 'order-service', '--url', orderService, ...rest], env);
+}
+
 /** Runs the CLI to its end; its environment is the test's plus `env`. */
 function dlq(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -101,7 +109,7 @@ describe('when an operator works a service dead-letter queue from the command li
   });
 
   it('then list prints each dead letter as a table row and the total', async () => {
-    const result = await dlq(['list', '--service', 'order-service', '--url', orderService]);
+    const result = await onOrderService(['list']);
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const lines = result.stdout.trim().split('\n');
@@ -127,15 +135,7 @@ describe('when an operator works a service dead-letter queue from the command li
   });
 
   it('then replay --event sends that message through the handler again, and failing, it is back', async () => {
-    const result = await dlq([
-      'replay',
-      '--service',
-      'order-service',
-      '--url',
-      orderService,
-      '--event',
-      first.eventId,
-    ]);
+    const result = await onOrderService(['replay', '--event', first.eventId]);
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.trim()).toBe('Replayed 1 of 1 dead letter from order-service.');
@@ -146,22 +146,14 @@ describe('when an operator works a service dead-letter queue from the command li
       expect(Date.parse(found!.failedAt)).toBeGreaterThan(Date.parse(first.failedAt));
       return found!;
     });
-    const listed = await dlq(['list', '--service', 'order-service', '--url', orderService]);
+    const listed = await onOrderService(['list']);
     const row = listed.stdout.split('\n').find((line) => line.startsWith(first.eventId));
     expect(row).toContain(again.failedAt);
     expect(row).not.toContain(first.failedAt);
   });
 
   it('then replay of an id not in the queue replays nothing and says so', async () => {
-    const result = await dlq([
-      'replay',
-      '--service',
-      'order-service',
-      '--url',
-      orderService,
-      '--event',
-      'no-such-event',
-    ]);
+    const result = await onOrderService(['replay', '--event', 'no-such-event']);
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.trim()).toBe(
@@ -170,19 +162,11 @@ describe('when an operator works a service dead-letter queue from the command li
   });
 
   it('then discard --event removes that message for good and leaves the others', async () => {
-    const result = await dlq([
-      'discard',
-      '--service',
-      'order-service',
-      '--url',
-      orderService,
-      '--event',
-      second.eventId,
-    ]);
+    const result = await onOrderService(['discard', '--event', second.eventId]);
 
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.trim()).toBe('Discarded 1 of 1 dead letter from order-service.');
-    const listed = await dlq(['list', '--service', 'order-service', '--url', orderService]);
+    const listed = await onOrderService(['list']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).not.toContain(second.eventId);
     expect(listed.stdout).toContain(first.eventId);
@@ -214,14 +198,14 @@ describe('when the command line or the service is wrong', () => {
 
   it('then discard without --event is refused, and nothing is discarded', async () => {
     const before = await deadLetters();
-    const result = await dlq(['discard', '--service', 'order-service', '--url', orderService]);
+    const result = await onOrderService(['discard']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("'discard' needs at least one --event");
     expect(await deadLetters()).toEqual(before);
   });
 
   it('then a token the service does not know is a 401 that names ADMIN_TOKEN', async () => {
-    const result = await dlq(['list', '--service', 'order-service', '--url', orderService], {
+    const result = await onOrderService(['list'], {
       ADMIN_TOKEN: 'not-the-service-token',
     });
     expect(result.code).toBe(1);
@@ -239,15 +223,7 @@ describe('when the command line or the service is wrong', () => {
 
   it('then an answer the service refuses shows its error message', async () => {
     // Discarding needs ids the API accepts: one over 200 characters is its 400.
-    const result = await dlq([
-      'discard',
-      '--service',
-      'order-service',
-      '--url',
-      orderService,
-      '--event',
-      'x'.repeat(201),
-    ]);
+    const result = await onOrderService(['discard', '--event', 'x'.repeat(201)]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/order-service at .* answered 400: VALIDATION_ERROR: .+/);
   });
