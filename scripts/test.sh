@@ -42,10 +42,24 @@ say "Build (npm run build)"
 npm run --silent build
 say "Bringing up RabbitMQ and FerretDB"
 bash scripts/ensure-infra.sh --started-file "$started_file"
+results_dir="$(mktemp -d "${TMPDIR:-/tmp}/ecommerce-results.XXXXXX")"
 say "Tests (jest --ci $*)"
-npx jest --ci "$@"
+npx jest --ci --json --outputFile="$results_dir/main.json" "$@"
 # Tests that stop RabbitMQ for everyone run last and alone; with arguments, only if selected.
 if [[ $# -eq 0 ]]; then
   say "Serial tests (jest --ci --selectProjects serial --runInBand)"
-  JEST_SERIAL=1 npx jest --ci --selectProjects serial --runInBand
+  JEST_SERIAL=1 npx jest --ci --selectProjects serial --runInBand \
+    --json --outputFile="$results_dir/serial.json"
 fi
+# One closing line for the whole run, in the form CI tools read.
+node -e '
+  const fs = require("node:fs");
+  let passed = 0, failed = 0;
+  for (const file of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`);
+' "$results_dir"
+rm -rf "$results_dir"
