@@ -9,13 +9,10 @@ export * from './database/connect-database';
 export * from './database/mongo-errors';
 export * from './database/find-page';
 export type { EventBus, EventHandler, EventPublisher } from './messaging/event-bus';
-export {
-  RabbitEventBus,
-  BrokerUnavailableError,
-  UnroutableEventError,
-} from './messaging/rabbit-event-bus';
+export { RabbitEventBus, BrokerUnavailableError } from './messaging/rabbit-event-bus';
 export type { DeadLetterRecord } from './messaging/dead-letters';
 export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-letter-queue';
+export { UnroutableMessageError } from './messaging/amqp-helpers';
 export { defineServiceTopology } from './messaging/topology';
 export type { ServiceTopology } from './messaging/topology';
 export * from './outbox/outbox';

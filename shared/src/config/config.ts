@@ -125,8 +125,8 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     ),
     retentionHours: setting(
       'RETENTION_HOURS',
-      'How long dedup records and idempotency keys are kept',
-      Joi.number().min(1).default(48),
+      'How long dedup records and idempotency keys are kept (the contract keeps keys 24 h at least)',
+      Joi.number().min(24).default(48),
     ),
     shutdownTimeoutMs: setting(
       'SHUTDOWN_TIMEOUT_MS',

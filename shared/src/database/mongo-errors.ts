@@ -1,15 +1,31 @@
 /**
- * FerretDB reports a duplicate key on insert with code 11000 (but no `keyValue`), and on an
- * update that breaks a unique index with code 1; MongoDB uses 11000 for both.
+ * A unique index refused the write. MongoDB and FerretDB both report it with code 11000 on
+ * insert (FerretDB without `keyValue`); the code only relies on inserts being refused, since
+ * FerretDB reports an update that breaks a unique index with a generic code 1.
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 11000 || code === 11001;
 }
 
+/** Server codes of a primary stepping down or a node shutting down: a failover in progress. */
+const FAILOVER_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
+
 /** Errors that mean "the database is not reachable right now", not "the request was bad". */
 export function isDatabaseUnavailableError(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
+  const candidate = error as {
+    name?: unknown;
+    code?: unknown;
+    hasErrorLabel?: (label: string) => boolean;
+  } | null;
+  if (typeof candidate?.code === 'number' && FAILOVER_CODES.has(candidate.code)) return true;
+  if (
+    candidate?.hasErrorLabel?.('RetryableWriteError') ||
+    candidate?.hasErrorLabel?.('ResetPool')
+  ) {
+    return true;
+  }
+  const name = candidate?.name;
   return (
     name === 'MongoNetworkError' ||
     name === 'MongoServerSelectionError' ||

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Express, RequestHandler, Router } from 'express';
+import { serviceUnavailable } from '../errors/app-error';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { errorHandler, unknownRoute } from './error-handler';
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   healthChecks: HealthCheck[];
   /** The service's routers, mounted under /api. */
   routers: Router[];
+  /** True once the service is shutting down: new requests are turned away. */
+  isDraining?: () => boolean;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
 
   app.use(correlationId());
   app.use(accessLog(logger, metrics));
+  app.use(refuseWhileDraining(options.isDraining ?? (() => false)));
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get('/api/health/live', (_req, res) => {
@@ -52,6 +56,18 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(unknownRoute);
   app.use(errorHandler(logger));
   return app;
+}
+
+/**
+ * While shutting down, a request that still arrives on a kept-alive connection is answered 503
+ * with `Connection: close`, so the client retries elsewhere and the connection ends.
+ */
+function refuseWhileDraining(isDraining: () => boolean): RequestHandler {
+  return (_req, res, next) => {
+    if (!isDraining()) return next();
+    res.setHeader('Connection', 'close');
+    throw serviceUnavailable('The service is shutting down; try again', 'SHUTTING_DOWN');
+  };
 }
 
 /** Takes the caller's correlation id (or makes one), echoes it, and keeps it for the request. */

@@ -22,7 +22,9 @@ export function toHttpError(error: unknown): AppError {
   if (isDatabaseUnavailableError(error)) {
     return new AppError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable; try again');
   }
-  if (error instanceof BrokerUnavailableError) {
+  // amqplib's IllegalOperationError: the channel or connection closed under the request.
+  const name = (error as { name?: unknown } | null)?.name;
+  if (error instanceof BrokerUnavailableError || name === 'IllegalOperationError') {
     return new AppError(
       503,
       'BROKER_UNAVAILABLE',

@@ -15,6 +15,7 @@ import { createLogger, errorFields } from '../logging/logger';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { deadLetterRouter } from '../messaging/dead-letter-routes';
 import type { EventBus } from '../messaging/event-bus';
+import { settlesWithin } from '../messaging/backoff';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
 import type { OutboxSource } from '../outbox/outbox-relay';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -137,7 +138,9 @@ export async function startService<C extends ServiceConfig>(
     PRUNE_INTERVAL_MS,
   ).unref();
 
+  let draining = false;
   const app = createHttpApp({
+    isDraining: () => draining,
     service: name,
     logger,
     metrics,
@@ -156,12 +159,18 @@ export async function startService<C extends ServiceConfig>(
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('Stopping');
+      draining = true;
       clearInterval(pruneTimer);
+      // 40 % of the budget for handlers in progress, 20 % each for requests and the last outbox
+      // publishes, the rest for closing; what is cut short is redelivered or republished later.
+      const budgetMs = config.shutdownTimeoutMs;
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await bus.stopConsuming();
-      await serverClosed;
-      await relay.stop();
+      await bus.stopConsuming(budgetMs * 0.4);
+      if (!(await settlesWithin(serverClosed, budgetMs * 0.2))) server.closeAllConnections();
+      if (!(await settlesWithin(relay.stop(), budgetMs * 0.2))) {
+        logger.warn('Outbox not flushed at shutdown; it is published after the restart');
+      }
       await bus.close();
       await db.close();
       logger.info('Stopped');

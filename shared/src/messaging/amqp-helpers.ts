@@ -1,20 +1,75 @@
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import type { ServiceTopology } from './topology';
 
-/** Publishes one message and resolves once the broker has confirmed it (it is on disk). */
+/**
+ * The broker had no queue to route a message to: an event no consumer has bound yet, or a delay
+ * or dead-letter queue deleted by hand. The message was not stored, so whatever it replaces must
+ * be kept (an outbox entry, an unacked delivery).
+ */
+export class UnroutableMessageError extends Error {
+  constructor(routingKey: string) {
+    super(`No queue is bound to ${routingKey || 'that queue'}`);
+    this.name = 'UnroutableMessageError';
+  }
+}
+
+/** Per channel: message id → the publishes of it waiting for their confirm. */
+const awaitingConfirm = new WeakMap<ConfirmChannel, Map<string, Set<() => void>>>();
+
+function returnWatchers(channel: ConfirmChannel): Map<string, Set<() => void>> {
+  let watchers = awaitingConfirm.get(channel);
+  if (!watchers) {
+    const created = new Map<string, Set<() => void>>();
+    // RabbitMQ sends basic.return before the confirm of the same message.
+    channel.on('return', (message: { properties: { messageId?: unknown } }) => {
+      for (const markReturned of created.get(String(message.properties.messageId)) ?? []) {
+        markReturned();
+      }
+    });
+    awaitingConfirm.set(channel, created);
+    watchers = created;
+  }
+  return watchers;
+}
+
+/**
+ * Publishes one message (`mandatory`, with a `messageId`) and resolves once the broker has
+ * confirmed it: it is on disk, in at least one queue. Rejects with UnroutableMessageError when no
+ * queue took it, and with the broker's error when it refused it.
+ */
 export function publishConfirmed(
   channel: ConfirmChannel,
   exchange: string,
   routingKey: string,
   content: Buffer,
-  options: Options.Publish,
+  options: Options.Publish & { messageId: string },
 ): Promise<void> {
+  const watchers = returnWatchers(channel);
+  const waiting = watchers.get(options.messageId) ?? new Set<() => void>();
+  watchers.set(options.messageId, waiting);
+  let returned = false;
+  const markReturned = () => (returned = true);
+  waiting.add(markReturned);
+  const done = () => {
+    waiting.delete(markReturned);
+    if (waiting.size === 0) watchers.delete(options.messageId);
+  };
   return new Promise((resolve, reject) => {
     try {
-      channel.publish(exchange, routingKey, content, options, (error: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      channel.publish(
+        exchange,
+        routingKey,
+        content,
+        { ...options, mandatory: true },
+        (error: unknown) => {
+          done();
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else if (returned) reject(new UnroutableMessageError(routingKey));
+          else resolve();
+        },
       );
     } catch (error) {
+      done();
       reject(error);
     }
   });
@@ -25,7 +80,7 @@ export function sendConfirmed(
   channel: ConfirmChannel,
   queue: string,
   content: Buffer,
-  options: Options.Publish,
+  options: Options.Publish & { messageId: string },
 ): Promise<void> {
   return publishConfirmed(channel, '', queue, content, options);
 }

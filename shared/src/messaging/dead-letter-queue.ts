@@ -85,16 +85,16 @@ export class DeadLetterQueue {
       const channel = await this.deps.openChannel();
       let done = 0;
       try {
-        const { messageCount } = await channel.checkQueue(deadLetterQueue);
+        // Declared rather than checked: a queue deleted by hand comes back, empty.
+        const { messageCount } = await channel.assertQueue(deadLetterQueue, { durable: true });
         for (let seen = 0; seen < messageCount && done < limit; seen++) {
-          if (wanted && wanted.size === 0) break;
           const message = await channel.get(deadLetterQueue, { noAck: false });
           if (!message) break;
           const eventId = String(message.properties.messageId ?? '');
+          // Every copy of a selected id: the same event can be dead-lettered twice.
           if (wanted && !wanted.has(eventId)) continue;
           await act(channel, message, eventId);
           channel.ack(message);
-          wanted?.delete(eventId);
           await this.deps.index.remove(eventId);
           done++;
         }

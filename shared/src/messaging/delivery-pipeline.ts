@@ -46,6 +46,10 @@ export interface DeliveryPipelineOptions {
 export class DeliveryPipeline {
   constructor(private readonly options: DeliveryPipelineOptions) {}
 
+  /**
+   * Takes the delivery to its ack. Throws, acking nothing, when the retry copy or dead letter
+   * could not be published (or the ack itself failed): the caller then has the broker redeliver.
+   */
   async handle(message: ConsumeMessage, channel: Channel): Promise<void> {
     const attempt = attemptOf(message.properties.headers);
     let event: AnyEvent;
@@ -53,44 +57,48 @@ export class DeliveryPipeline {
       event = parseEvent(message.content);
     } catch (error) {
       const correlationId = message.properties.correlationId ?? randomUUID();
-      return runInContext({ correlationId }, () =>
-        this.deadLetter(message, channel, error, attempt, 'permanent'),
-      );
+      return runInContext({ correlationId }, async () => {
+        await this.deadLetter(message, error, attempt, 'permanent');
+        this.settle(channel, message, 'unknown', 'dead-lettered');
+      });
     }
 
-    return runInContext(
-      { correlationId: event.correlationId, eventId: event.eventId },
-      async () => {
-        try {
-          const handler = this.options.handlers.get(event.eventType);
-          if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
-          if (await this.options.processedEvents.has(event.eventId)) {
-            this.options.logger.info('Skipping an event already handled', {
-              eventType: event.eventType,
-            });
-            return this.settle(channel, message, event.eventType, 'duplicate');
-          }
-          await handler(event);
-          await this.options.processedEvents.record(event.eventId, event.eventType);
-          this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
-          this.settle(channel, message, event.eventType, 'handled');
-        } catch (error) {
-          await this.onFailure(message, channel, error, attempt, event);
-        }
-      },
-    );
+    const context = { correlationId: event.correlationId, eventId: event.eventId };
+    return runInContext(context, async () => {
+      let outcome: ConsumeOutcome;
+      try {
+        outcome = await this.process(event, attempt);
+      } catch (error) {
+        outcome = await this.onFailure(message, error, attempt, event);
+      }
+      this.settle(channel, message, event.eventType, outcome);
+    });
+  }
+
+  /** Runs the handler once per event id; what it throws decides retry or dead letter. */
+  private async process(event: AnyEvent, attempt: number): Promise<'handled' | 'duplicate'> {
+    const handler = this.options.handlers.get(event.eventType);
+    if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
+    if (await this.options.processedEvents.has(event.eventId)) {
+      this.options.logger.info('Skipping an event already handled', { eventType: event.eventType });
+      return 'duplicate';
+    }
+    await handler(event);
+    await this.options.processedEvents.record(event.eventId, event.eventType);
+    this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
+    return 'handled';
   }
 
   private async onFailure(
     message: ConsumeMessage,
-    channel: Channel,
     error: unknown,
     attempt: number,
     event: AnyEvent,
-  ): Promise<void> {
+  ): Promise<'retried' | 'dead-lettered'> {
     const decision = decideOnFailure(error, attempt, this.options.topology.retryQueues);
     if (decision.action === 'dead-letter') {
-      return this.deadLetter(message, channel, error, attempt, decision.reason, event);
+      await this.deadLetter(message, error, attempt, decision.reason, event);
+      return 'dead-lettered';
     }
     this.options.logger.warn('Event handling failed, will retry', {
       eventType: event.eventType,
@@ -100,6 +108,7 @@ export class DeliveryPipeline {
     });
     await sendConfirmed(this.options.publishChannel(), decision.queue, message.content, {
       ...forwardedProperties(message),
+      messageId: event.eventId,
       expiration: String(decision.delayMs),
       headers: {
         [ORIGINAL_ROUTING_KEY_HEADER]: routingKeyOf(message),
@@ -107,12 +116,12 @@ export class DeliveryPipeline {
         'x-last-error': errorFields(error).error,
       },
     });
-    this.settle(channel, message, event.eventType, 'retried');
+    return 'retried';
   }
 
+  /** Parks the message in the dead-letter queue with why, and lists it in the index. */
   private async deadLetter(
     message: ConsumeMessage,
-    channel: Channel,
     error: unknown,
     attempts: number,
     reason: 'permanent' | 'attempts-exhausted',
@@ -160,7 +169,6 @@ export class DeliveryPipeline {
       .catch((indexError: unknown) =>
         this.options.logger.error('Could not index a dead letter', errorFields(indexError)),
       );
-    this.settle(channel, message, event?.eventType ?? 'unknown', 'dead-lettered');
   }
 
   private settle(

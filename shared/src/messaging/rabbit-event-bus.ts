@@ -12,22 +12,13 @@ import type { DeadLetterIndex } from './dead-letters';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { AnyHandler } from './delivery-pipeline';
 import { DeliveryPipeline } from './delivery-pipeline';
+import { KeyedMutex } from '../idempotency/keyed-mutex';
+import { settlesWithin } from './backoff';
 import type { EventBus, EventHandler } from './event-bus';
 import type { ServiceTopology } from './topology';
 import { defineServiceTopology } from './topology';
 
 export { BrokerUnavailableError } from './broker-connection';
-
-/**
- * The broker had no queue to route an event to (no consumer has declared its queue yet). The
- * event stays in its outbox and is published again later, rather than vanishing.
- */
-export class UnroutableEventError extends Error {
-  constructor(eventType: string) {
-    super(`No queue is bound to ${eventType} yet`);
-    this.name = 'UnroutableEventError';
-  }
-}
 
 export interface RabbitEventBusOptions {
   url: string;
@@ -52,8 +43,6 @@ export interface RabbitEventBusOptions {
 export class RabbitEventBus implements EventBus {
   private readonly handlers = new Map<EventType, AnyHandler>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** Ids of published messages the broker returned as unroutable (see publish). */
-  private readonly returned = new Set<string>();
   private readonly connection: BrokerConnection;
   private topology?: ServiceTopology;
   private pipeline?: DeliveryPipeline;
@@ -62,6 +51,7 @@ export class RabbitEventBus implements EventBus {
   private stopping = false;
   /** Set while a dependency the handlers need (the database) is down: no messages are taken. */
   private paused = false;
+  private readonly consumerChanges = new KeyedMutex();
   readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(private readonly options: RabbitEventBusOptions) {
@@ -129,10 +119,9 @@ export class RabbitEventBus implements EventBus {
       event.eventType,
       Buffer.from(JSON.stringify(event)),
       {
+        // An event no queue is bound to yet is refused (UnroutableMessageError), so that it
+        // stays in its outbox instead of vanishing.
         persistent: true,
-        // Unroutable messages come back (basic.return, always before their confirm) instead of
-        // being dropped.
-        mandatory: true,
         contentType: 'application/json',
         messageId: event.eventId,
         type: event.eventType,
@@ -141,40 +130,52 @@ export class RabbitEventBus implements EventBus {
         timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
       },
     );
-    if (this.returned.delete(event.eventId)) throw new UnroutableEventError(event.eventType);
     this.options.metrics.eventsPublished.inc({ event_type: event.eventType });
   }
 
   /**
    * Stops taking messages while the database is down, instead of failing every one of them
    * through its retries into the dead-letter queue. Handlers in progress finish (or fail and are
-   * retried); the broker keeps the rest.
+   * retried); the broker keeps the rest. Never rejects.
    */
-  async pause(): Promise<void> {
-    if (this.paused) return;
-    this.paused = true;
-    this.options.logger.warn('Pausing consumption');
-    await this.cancelConsumer();
+  pause(): Promise<void> {
+    return this.changeConsumer(async () => {
+      if (this.paused) return;
+      this.paused = true;
+      this.options.logger.warn('Pausing consumption');
+      await this.cancelConsumer();
+    });
   }
 
-  async resume(): Promise<void> {
-    if (!this.paused) return;
-    this.paused = false;
-    this.options.logger.info('Resuming consumption');
-    const session = this.connection.session;
-    if (session) await this.startConsuming(session);
+  /** Takes messages again after `pause`. Never rejects: a failure rebuilds the connection. */
+  resume(): Promise<void> {
+    return this.changeConsumer(async () => {
+      if (!this.paused) return;
+      this.paused = false;
+      this.options.logger.info('Resuming consumption');
+      const session = this.connection.session;
+      if (session) await this.startConsuming(session);
+    });
   }
 
-  /** Stops taking new messages and waits for the handlers in progress to finish. */
-  async stopConsuming(): Promise<void> {
+  /**
+   * Stops taking new messages and waits for the handlers in progress, at most `maxWaitMs`: a
+   * handler still running after that loses its ack when the connection closes, and the broker
+   * redelivers its message.
+   */
+  async stopConsuming(maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopping = true;
-    await this.cancelConsumer();
-    await Promise.allSettled([...this.inFlight]);
+    await this.changeConsumer(() => this.cancelConsumer());
+    if (!(await settlesWithin(Promise.allSettled([...this.inFlight]), maxWaitMs))) {
+      this.options.logger.warn('Handlers still running at shutdown; the broker will redeliver', {
+        inFlight: this.inFlight.size,
+      });
+    }
   }
 
   /** Closes the connection; call after stopConsuming and after the last publish. */
   async close(): Promise<void> {
-    await this.stopConsuming();
+    await this.stopConsuming(0);
     await this.connection.close();
   }
 
@@ -185,11 +186,8 @@ export class RabbitEventBus implements EventBus {
 
   private async onSession(session: BrokerSession): Promise<void> {
     const topology = this.requireTopology();
-    session.publishChannel.on('return', (message: ConsumeMessage) => {
-      if (message.properties.messageId) this.returned.add(String(message.properties.messageId));
-    });
     await declareTopology(session.publishChannel, topology);
-    await this.startConsuming(session);
+    await this.consumerChanges.run('consumer', () => this.startConsuming(session));
     this.options.logger.info('Declared topology', {
       queue: topology.queue,
       consumes: topology.bindings,
@@ -212,6 +210,18 @@ export class RabbitEventBus implements EventBus {
     this.consumer = { session, tag: consumerTag };
   }
 
+  /**
+   * Starting, pausing, resuming and cancelling the consumer run one at a time, so that none of
+   * them acts on a state another is changing. A failure rebuilds the connection, which starts
+   * consuming again on its own if it should.
+   */
+  private changeConsumer(change: () => Promise<void>): Promise<void> {
+    return this.consumerChanges.run('consumer', change).catch((error: unknown) => {
+      this.options.logger.warn('Could not change the consumer; reconnecting', errorFields(error));
+      this.connection.reset();
+    });
+  }
+
   private async cancelConsumer(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
@@ -224,8 +234,10 @@ export class RabbitEventBus implements EventBus {
     const pipeline = this.pipeline;
     if (!pipeline) return;
     const work = pipeline.handle(message, session.consumeChannel).catch((error: unknown) => {
-      // Nothing was acked: the broker redelivers the message after the channel closes.
-      this.options.logger.error('Could not settle a message', errorFields(error));
+      // Nothing was acked. Rebuilding the connection makes the broker redeliver the message
+      // (and redeclares a delay or dead-letter queue that was missing).
+      this.options.logger.error('Could not settle a message; reconnecting', errorFields(error));
+      this.connection.reset();
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));

@@ -159,9 +159,16 @@ export class OutboxRelay {
     }
   }
 
-  /** Different documents go out in parallel; one document's events strictly in order. */
+  /**
+   * Different documents go out in parallel; one document's events strictly in order. Every
+   * document is finished (published or failed) before the pass ends, so passes never overlap.
+   */
   private async publishAll(source: OutboxSource, documents: PendingDocument[]): Promise<void> {
-    await Promise.all(documents.map((document) => this.publishPending(source, document)));
+    const results = await Promise.allSettled(
+      documents.map((document) => this.publishPending(source, document)),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
   }
 
   private async publishPending(source: OutboxSource, document: PendingDocument): Promise<void> {

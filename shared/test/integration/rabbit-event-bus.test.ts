@@ -8,7 +8,7 @@ import {
   PermanentError,
   RabbitEventBus,
   ServiceMetrics,
-  UnroutableEventError,
+  UnroutableMessageError,
 } from '../../src';
 import { MongoProcessedEventStore } from '../../src/idempotency/processed-events';
 import { DeadLetterIndex } from '../../src/messaging/dead-letters';
@@ -119,7 +119,7 @@ describe('when an event is published', () => {
       correlationId: 'c',
       data: { orderId: 'nobody-listens', status: 'SUCCESS' },
     });
-    await expect(publisher.publish(event)).rejects.toBeInstanceOf(UnroutableEventError);
+    await expect(publisher.publish(event)).rejects.toBeInstanceOf(UnroutableMessageError);
   });
 });
 
@@ -290,5 +290,62 @@ describe('when the broker takes the consumer away', () => {
     const event = orderCreated();
     await probe.publish(event);
     await eventually(() => expect(handled).toEqual([event.eventId]));
+  });
+});
+
+describe('when a delay queue was deleted by hand', () => {
+  it('then the retry is not lost: the queue is declared again and the message comes back', async () => {
+    let calls = 0;
+    await startBus('lost-delay-queue', (b) =>
+      b.subscribe('order.created', async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('first attempt fails');
+      }),
+    );
+    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    await management('DELETE', `/api/queues/${vhost}/lost-delay-queue.retry.1`);
+
+    await probe.publish(orderCreated());
+    // The retry copy bounced: nothing was acked, the bus reconnected and redeclared the delay
+    // queue, and the redelivered message then succeeds.
+    await eventually(() => expect(calls).toBeGreaterThanOrEqual(2));
+    await eventually(async () => {
+      const queue = (await management('GET', `/api/queues/${vhost}/lost-delay-queue.retry.1`)) as {
+        name?: string;
+      };
+      expect(queue.name).toBe('lost-delay-queue.retry.1');
+    });
+  });
+});
+
+describe('when consuming is paused and resumed', () => {
+  it('then nothing is taken while paused, and a queue deleted meanwhile is declared again on resume', async () => {
+    const handled: string[] = [];
+    const bus = await startBus('paused', (b) =>
+      b.subscribe('order.created', async (event) => void handled.push(event.eventId)),
+    );
+    await bus.pause();
+    const waiting = orderCreated();
+    await probe.publish(waiting);
+    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    await eventually(async () => {
+      const queue = (await management('GET', `/api/queues/${vhost}/paused`)) as {
+        messages?: number;
+      };
+      expect(queue.messages).toBe(1);
+    });
+    expect(handled).toEqual([]);
+
+    await bus.resume();
+    await eventually(() => expect(handled).toEqual([waiting.eventId]));
+
+    await bus.pause();
+    await management('DELETE', `/api/queues/${vhost}/paused`);
+    await bus.resume(); // the consume fails on the missing queue: the bus rebuilds and redeclares
+    const after = orderCreated();
+    await eventually(async () => {
+      await probe.publish(after);
+      expect(handled).toContain(after.eventId);
+    });
   });
 });

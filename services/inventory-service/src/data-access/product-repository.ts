@@ -75,24 +75,31 @@ export class ProductRepository {
     name: string | undefined,
   ): Promise<{ product: Product; created: boolean }> {
     return this.withLock(productId, async () => {
-      const updatedAt = new Date();
-      const updated = await this.model
-        .findOneAndUpdate(
-          { _id: productId },
-          { $set: { available: quantity, updatedAt, ...(name !== undefined && { name }) } },
-          { new: true },
-        )
-        .lean();
-      if (updated) return { product: toProduct(updated), created: false };
-      const created = await this.model.create({
-        _id: productId,
-        name: name ?? productId,
-        available: quantity,
-        reserved: 0,
-        holds: [],
-        updatedAt,
-      });
-      return { product: toProduct(created.toObject()), created: true };
+      const update = async () => {
+        const changes = { available: quantity, updatedAt: new Date(), ...(name && { name }) };
+        const updated = await this.model
+          .findOneAndUpdate({ _id: productId }, { $set: changes }, { new: true })
+          .lean();
+        return updated && { product: toProduct(updated), created: false };
+      };
+      const existing = await update();
+      if (existing) return existing;
+      try {
+        const created = await this.model.create({
+          _id: productId,
+          name: name ?? productId,
+          available: quantity,
+          reserved: 0,
+          holds: [],
+          updatedAt: new Date(),
+        });
+        return { product: toProduct(created.toObject()), created: true };
+      } catch (error) {
+        // Another instance created it between our update and our insert: update it after all.
+        const raced = isDuplicateKeyError(error) ? await update() : null;
+        if (!raced) throw error;
+        return raced;
+      }
     });
   }
 
