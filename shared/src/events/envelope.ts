@@ -73,8 +73,11 @@ export function parseEvent(body: Buffer | string): AnyEvent {
   } catch {
     throw new PermanentError('Message body is not valid JSON');
   }
-  // No type conversion: a producer that sends `"1"` for a number has a bug worth seeing.
-  const envelope = envelopeSchema.validate(raw, { abortEarly: false, convert: false });
+  // No type conversion: a producer that sends `"1"` for a number has a bug worth seeing. Fields
+  // this consumer does not know are dropped, not refused (a tolerant reader): a producer may add
+  // an optional field without every consumer dead-lettering its events during a rolling deploy.
+  const tolerant = { abortEarly: false, convert: false, allowUnknown: true, stripUnknown: true };
+  const envelope = envelopeSchema.validate(raw, tolerant);
   if (envelope.error) {
     throw new PermanentError(`Invalid event envelope: ${envelope.error.message}`);
   }
@@ -82,10 +85,7 @@ export function parseEvent(body: Buffer | string): AnyEvent {
   if (!isEventType(candidate.eventType)) {
     throw new PermanentError(`Unknown event type "${candidate.eventType}"`);
   }
-  const data = eventDataSchemas[candidate.eventType].validate(candidate.data, {
-    abortEarly: false,
-    convert: false,
-  });
+  const data = eventDataSchemas[candidate.eventType].validate(candidate.data, tolerant);
   if (data.error) {
     throw new PermanentError(`Invalid ${candidate.eventType} data: ${data.error.message}`);
   }

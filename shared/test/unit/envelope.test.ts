@@ -279,12 +279,24 @@ describe('parseEvent', () => {
     ['no products', { products: [] }, 'products'],
     ['a negative total price', { totalPrice: -1 }, 'totalPrice'],
     ['no user id', { userId: undefined }, 'userId'],
-    ['an unknown contact field', { contact: { fax: '123' } }, 'contact.fax'],
   ])('when order.created data has %s, then the error names %s', (_case, change, field) => {
     const data = { ...fullData['order.created'], ...change };
     const { message } = failureOf(withData(data));
     expect(message).toMatch(/^Invalid order\.created data: /);
     expect(message).toContain(field);
+  });
+
+  it('when an envelope or its data carries fields this consumer does not know, then they are dropped', () => {
+    const data = {
+      ...fullData['order.created'],
+      giftWrap: true,
+      contact: { email: 'a@b.co', fax: '1' },
+    };
+    const event = parseEvent(JSON.stringify({ ...validWire(), traceId: 'abc', data }));
+    expect(event).not.toHaveProperty('traceId');
+    expect(event.data).not.toHaveProperty('giftWrap');
+    expect(event.data).toMatchObject({ contact: { email: 'a@b.co' } });
+    expect((event.data as { contact?: object }).contact).not.toHaveProperty('fax');
   });
 
   it('when data has several problems, then the error lists all of them', () => {

@@ -5,6 +5,7 @@ import {
   ServiceUnderTest,
 } from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
+import { fingerprintOf } from '../../src/entry-points/api/order-routes';
 import { startOrderService } from '../../src/start';
 
 const laptopOrder = {
@@ -407,5 +408,26 @@ describe('when the retention has passed', () => {
     const again = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
+  });
+});
+
+describe('when a crash came between claiming an Idempotency-Key and storing its order', () => {
+  it('then the retried request creates that order, with the id the key was claimed for', async () => {
+    const key = `crashed-${Date.now()}`;
+    const claimedOrderId = '11111111-1111-4111-8111-111111111111';
+    // What the first request left behind: the key, but no order.
+    await subject.service.db.collection('idempotency_keys').insertOne({
+      _id: key as never,
+      orderId: claimedOrderId,
+      requestFingerprint: fingerprintOf(laptopOrder),
+      createdAt: new Date(),
+    });
+
+    const retried = await api().post('/api/orders').set('Idempotency-Key', key).send(laptopOrder);
+    expect(retried.status).toBe(201);
+    expect(retried.body.id).toBe(claimedOrderId);
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.created' && e.aggregateId === claimedOrderId,
+    );
   });
 });
