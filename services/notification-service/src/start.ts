@@ -39,7 +39,7 @@ export async function startNotificationService(
   const running = await startService({
     name: SERVICE_NAME,
     config: { ...config, maxAttempts },
-    compose: ({ db, bus, locks, logger, metrics }) => {
+    compose: ({ db, bus, locks, logger, metrics, publishOutboxSoon }) => {
       if (maxAttempts !== config.maxAttempts) {
         logger.info('More attempts than MAX_ATTEMPTS, to outlast a provider outage', {
           maxAttempts,
@@ -52,8 +52,9 @@ export async function startNotificationService(
         : createNotificationProviders(config, { logger, metrics });
       const { byChannel } = providers;
       const templates = new TemplateRepository(db);
+      const notifications = new NotificationRepository(db, publishOutboxSoon);
       const dependencies: NotificationDependencies = {
-        notifications: new NotificationRepository(db),
+        notifications,
         templates,
         providers: byChannel,
         locks,
@@ -67,6 +68,7 @@ export async function startNotificationService(
           { name: 'smtp', critical: false, status: () => providerHealth(byChannel.email) },
           { name: 'sms', critical: false, status: () => providerHealth(byChannel.sms) },
         ],
+        outboxes: [notifications.outbox],
         onStart: () => seedDefaultTemplates({ templates, logger }),
       };
     },

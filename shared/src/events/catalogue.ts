@@ -38,6 +38,10 @@ export interface EventDataByType {
     totalPrice: number;
     contact?: Contact;
   };
+  /** The notification service to itself: deliver a stored notification again (with retries). */
+  'notification.requested': {
+    notificationId: string;
+  };
 }
 
 export type EventType = keyof EventDataByType;
@@ -81,6 +85,9 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
     reason: Joi.string(),
     totalPrice: Joi.number().min(0).required(),
     contact,
+  }),
+  'notification.requested': Joi.object({
+    notificationId: id.required(),
   }),
 };
 

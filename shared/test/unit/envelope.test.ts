@@ -32,6 +32,7 @@ const fullData: { [T in EventType]: EventDataByType[T] } = {
     totalPrice: 0,
     contact: { email: 'ada@example.com' },
   },
+  'notification.requested': { notificationId: 'notification-1' },
 };
 
 const minimalData: { [T in EventType]: EventDataByType[T] } = {
@@ -49,6 +50,7 @@ const minimalData: { [T in EventType]: EventDataByType[T] } = {
     previousStatus: 'PENDING',
     totalPrice: 10,
   },
+  'notification.requested': { notificationId: 'notification-1' },
 };
 
 function eventOf<T extends EventType>(eventType: T, data: EventDataByType[T]): EventEnvelope<T> {

@@ -1,12 +1,18 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
+import type { OutboxEntry } from '@ecommerce/shared';
+import { outboxEntrySchema } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
 
 /**
  * A notification. `_id` is `<orderId>:<status>:<channel>` for one about an order (the unique
  * key that keeps it single) and a UUID for one sent through the API.
  */
-export type NotificationDocument = Omit<Notification, 'id'> & { _id: string };
+export type NotificationDocument = Omit<Notification, 'id'> & {
+  _id: string;
+  /** A `notification.requested` waiting to be published: the retry of an API notification. */
+  outbox?: OutboxEntry[];
+};
 
 const notificationSchema = new Schema<NotificationDocument>(
   {
@@ -27,12 +33,14 @@ const notificationSchema = new Schema<NotificationDocument>(
     createdAt: { type: Date, required: true },
     lastAttemptAt: { type: Date, required: true },
     sentAt: Date,
+    outbox: { type: [outboxEntrySchema], default: undefined },
   },
   { collection: 'notifications', versionKey: false },
 );
 notificationSchema.index({ createdAt: -1, _id: 1 });
 notificationSchema.index({ orderId: 1, createdAt: -1 });
 notificationSchema.index({ recipient: 1, createdAt: -1 });
+notificationSchema.index({ 'outbox.eventId': 1 });
 
 export function notificationModel(connection: Connection): Model<NotificationDocument> {
   return connection.model<NotificationDocument>('Notification', notificationSchema);

@@ -1,6 +1,6 @@
 import type { Connection, FilterQuery, Model } from 'mongoose';
-import type { Page } from '@ecommerce/shared';
-import { isDuplicateKeyError, findPage } from '@ecommerce/shared';
+import type { AnyEvent, OutboxEntry, OutboxSource, Page } from '@ecommerce/shared';
+import { findPage, isDuplicateKeyError, outboxOf, toOutboxEntry } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
 import type { DeliveryReceipt } from '../domain/notification-provider';
 import type { NotificationDocument } from './notification-model';
@@ -18,9 +18,26 @@ export interface NotificationFilter {
  */
 export class NotificationRepository {
   private readonly model: Model<NotificationDocument>;
+  readonly outbox: OutboxSource;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly onEventStored: (source: string, documentId: unknown) => void = () => {},
+  ) {
     this.model = notificationModel(connection);
+    this.outbox = outboxOf(this.model as unknown as Model<{ outbox: OutboxEntry[] }>);
+  }
+
+  /**
+   * Hands a FAILED notification to the event bus for more attempts, with backoff: stores the
+   * `notification.requested` event in its outbox. A no-op unless it is still FAILED.
+   */
+  async scheduleRetry(id: string, event: AnyEvent): Promise<void> {
+    const result = await this.model.updateOne(
+      { _id: id, status: 'FAILED' },
+      { $push: { outbox: toOutboxEntry(event) } },
+    );
+    if (result.modifiedCount === 1) this.onEventStored(this.outbox.name, id);
   }
 
   /** Stores a new notification; false when one with that id exists already. */

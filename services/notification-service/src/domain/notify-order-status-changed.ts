@@ -1,20 +1,13 @@
 import type { Contact } from '@ecommerce/shared';
 import { lockKey, PermanentError } from '@ecommerce/shared';
-import type { DeliveryOutcome } from './deliver-notification';
-import { deliverNotification } from './deliver-notification';
-import type { FinalOrderStatus, Notification } from './notification';
-import {
-  DeliveryFailedError,
-  DeliveryInProgressError,
-  MissingTemplateVariablesError,
-  templateMissingForEvent,
-} from './notification-errors';
+import { attemptAgainIfDue, deliverNotification, requireSent } from './deliver-notification';
+import type { FinalOrderStatus } from './notification';
+import { MissingTemplateVariablesError, templateMissingForEvent } from './notification-errors';
 import type { NotificationDependencies } from './notification-ports';
 import type { DeliveryTarget } from './notification-rules';
 import {
   deliveryTargetsFor,
   newPendingNotification,
-  nextDeliveryStep,
   notificationKey,
   orderTemplateVariables,
   templateNameFor,
@@ -95,31 +88,6 @@ async function notifyOnce(
   return attemptAgainIfDue(stored, dependencies);
 }
 
-async function attemptAgainIfDue(
-  existing: Notification,
-  dependencies: NotificationDependencies,
-): Promise<void> {
-  const { notifications, logger } = dependencies;
-  switch (nextDeliveryStep(existing, new Date())) {
-    case 'done':
-      logger.info('Notification already sent, not sending it again', {
-        notificationId: existing.id,
-      });
-      return;
-    case 'in-flight':
-      throw new DeliveryInProgressError(existing.id);
-    case 'attempt-again': {
-      const claimed = await notifications.claimAttempt(existing, new Date());
-      if (!claimed) throw new DeliveryInProgressError(existing.id);
-      logger.info('Attempting an unsent notification again', {
-        notificationId: claimed.id,
-        attempt: claimed.attempts,
-      });
-      return requireSent(await deliverNotification(claimed, dependencies));
-    }
-  }
-}
-
 async function render(
   templateName: string,
   target: DeliveryTarget,
@@ -136,17 +104,4 @@ async function render(
     if (error instanceof MissingTemplateVariablesError) throw new PermanentError(error.message);
     throw error;
   }
-}
-
-/**
- * Throws unless the attempt sent the notification: a PermanentError when the provider refused
- * the message for good (the event goes to the DLQ at once), else a transient error (retried).
- */
-function requireSent({ notification, refused }: DeliveryOutcome): void {
-  if (notification.status === 'SENT') return;
-  const reason = notification.error ?? notification.status;
-  if (refused) {
-    throw new PermanentError(`Notification ${notification.id} was refused: ${reason}`);
-  }
-  throw new DeliveryFailedError(notification.id, reason);
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createEvent, currentCorrelationId } from '@ecommerce/shared';
+import { SERVICE_NAME } from '../config';
 import { deliverNotification } from './deliver-notification';
 import type { Notification, NotificationRequest } from './notification';
 import {
@@ -13,8 +15,10 @@ import { renderTemplate } from './template-rendering';
 
 /**
  * An admin sends a template to one recipient. Stored PENDING before the provider is called, so
- * every attempt leaves a record; answered with the record as it ends up (SENT, or FAILED with
- * the provider's error).
+ * every attempt leaves a record; answered with the record after the first attempt (SENT, or
+ * FAILED with the provider's error). A failure the provider may get over (down, breaker open)
+ * is handed to the event bus, which attempts it again with backoff until it is SENT or, after
+ * the last attempt, dead-lettered; a message the provider refused stays FAILED.
  */
 export async function sendNotification(
   request: NotificationRequest,
@@ -43,5 +47,22 @@ export async function sendNotification(
   if (!(await dependencies.notifications.insert(notification))) {
     throw new Error(`Notification id ${notification.id} is taken`);
   }
-  return (await deliverNotification(notification, dependencies)).notification;
+  const { notification: attempted, refused } = await deliverNotification(
+    notification,
+    dependencies,
+  );
+  if (attempted.status === 'FAILED' && !refused) {
+    await dependencies.notifications.scheduleRetry(
+      attempted.id,
+      createEvent({
+        eventType: 'notification.requested',
+        source: SERVICE_NAME,
+        aggregateId: attempted.id,
+        sequence: 1,
+        correlationId: currentCorrelationId(),
+        data: { notificationId: attempted.id },
+      }),
+    );
+  }
+  return attempted;
 }

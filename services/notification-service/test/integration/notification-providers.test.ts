@@ -155,7 +155,7 @@ describe('when a provider fails longer than the attempts last', () => {
 });
 
 describe('when an admin sends a notification and the provider fails', () => {
-  it('then it is still accepted with 202, and the record says FAILED and why', async () => {
+  it('then it is accepted with 202 FAILED and why, and the event bus attempts it again until it is sent', async () => {
     email.failuresToCome = 1;
     const response = await api()
       .post('/api/notifications')
@@ -175,5 +175,18 @@ describe('when an admin sends a notification and the provider fails', () => {
       error: 'scripted-email is unavailable',
     });
     expect(response.body).not.toHaveProperty('sentAt');
+
+    const sentLater = await eventually(async () => {
+      const { body } = await api().get('/api/notifications').set(ADMIN).query({
+        recipient: 'ada@example.com',
+      });
+      const record = body.items.find((item: { id: string }) => item.id === response.body.id);
+      expect(record).toMatchObject({ status: 'SENT', attempts: 2 });
+      return record;
+    });
+    expect(sentLater.providerMessageId).toEqual(expect.any(String));
+    expect(
+      email.sent.filter((message) => message.notificationId === response.body.id),
+    ).toHaveLength(1);
   });
 });

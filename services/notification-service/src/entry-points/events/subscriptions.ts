@@ -1,5 +1,6 @@
 import type { EventBus } from '@ecommerce/shared';
 import type { NotificationDependencies } from '../../domain/notification-ports';
+import { retryRequestedNotification } from '../../domain/retry-requested-notification';
 import { onOrderStatusUpdated } from './on-order-status-updated';
 
 /** The events the notification service consumes, one line each. */
@@ -8,4 +9,7 @@ export function subscribeNotificationHandlers(
   dependencies: NotificationDependencies,
 ): void {
   bus.subscribe('order.status.updated', onOrderStatusUpdated(dependencies));
+  bus.subscribe('notification.requested', (event) =>
+    retryRequestedNotification(event, dependencies),
+  );
 }

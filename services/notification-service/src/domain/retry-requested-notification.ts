@@ -1,0 +1,21 @@
+import type { EventEnvelope } from '@ecommerce/shared';
+import { lockKey, PermanentError } from '@ecommerce/shared';
+import { attemptAgainIfDue } from './deliver-notification';
+import type { NotificationDependencies } from './notification-ports';
+
+/**
+ * A notification sent through the API whose first attempt failed comes back here through the
+ * event bus, which retries it with backoff (and dead-letters it after the last attempt), as it
+ * does for the notifications of order events.
+ */
+export async function retryRequestedNotification(
+  event: EventEnvelope<'notification.requested'>,
+  dependencies: NotificationDependencies,
+): Promise<void> {
+  const { notificationId } = event.data;
+  await dependencies.locks.run(lockKey('notifications', notificationId), async () => {
+    const notification = await dependencies.notifications.findById(notificationId);
+    if (!notification) throw new PermanentError(`Notification ${notificationId} does not exist`);
+    await attemptAgainIfDue(notification, dependencies);
+  });
+}
