@@ -59,41 +59,47 @@ export class OrderRepository {
   }
 
   /**
-   * Moves the order from `expected` to the change's status and stores the event that announces
-   * it, numbered with the order's next sequence. Returns null, writing nothing, when the order is
-   * no longer in `expected` (someone else changed it first).
+   * Reads the order and asks `decide` what its status should become; writes that change, and the
+   * event `announce` makes of it (numbered with the order's next sequence), in one update.
+   * The update only applies if the order is as it was read — with several instances on MongoDB
+   * another may have changed it — else it reads and decides again. Returns the order as it ends
+   * up, or null when it does not exist.
    */
   async changeStatus(
     id: string,
-    expected: OrderStatus,
-    change: StatusChange,
-    eventFor: (order: Order, sequence: number) => AnyEvent,
+    decide: (order: Order) => StatusChange | null,
+    announce: (order: Order, change: StatusChange, sequence: number) => AnyEvent,
   ): Promise<Order | null> {
-    const updated = await this.locks.run(lockKey(this.outbox.name, id), async () => {
-      const current = await this.model.findById(id).lean();
-      if (!current || current.status !== expected) return null;
-      const event = eventFor(toOrder(current), current.eventSequence + 1);
-      return this.model
-        .findOneAndUpdate(
-          { _id: id, status: expected, eventSequence: current.eventSequence },
-          {
-            $set: {
-              status: change.status,
-              statusReason: change.reason,
-              updatedAt: new Date(),
+    return this.locks.run(lockKey(this.outbox.name, id), async () => {
+      for (let tries = 1; tries <= MAX_TRIES; tries++) {
+        const current = await this.model.findById(id).lean();
+        if (!current) return null;
+        const order = toOrder(current);
+        const change = decide(order);
+        if (!change) return order;
+        const updated = await this.model
+          .findOneAndUpdate(
+            { _id: id, status: current.status, eventSequence: current.eventSequence },
+            {
+              $set: { status: change.status, statusReason: change.reason, updatedAt: new Date() },
+              $inc: { eventSequence: 1 },
+              $push: { outbox: toOutboxEntry(announce(order, change, current.eventSequence + 1)) },
             },
-            $inc: { eventSequence: 1 },
-            $push: { outbox: toOutboxEntry(event) },
-          },
-          { new: true },
-        )
-        .lean();
+            { new: true },
+          )
+          .lean();
+        if (updated) {
+          this.onEventStored(this.outbox.name, id);
+          return toOrder(updated);
+        }
+      }
+      throw new Error(`Order ${id} kept changing while its status was being updated`);
     });
-    if (!updated) return null;
-    this.onEventStored(this.outbox.name, id);
-    return toOrder(updated);
   }
 }
+
+/** Compare-and-set rounds before giving up (the event is then retried by the broker). */
+const MAX_TRIES = 5;
 
 function withoutId({ id: _id, ...rest }: Order) {
   return rest;

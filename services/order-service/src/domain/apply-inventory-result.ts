@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@ecommerce/shared';
 import { PermanentError } from '@ecommerce/shared';
-import { changeOrderStatus } from './change-order-status';
+import { orderStatusUpdated } from './order-events';
 import type { OrderDependencies } from './order-ports';
 import { statusChangeFromInventory } from './order-rules';
 
@@ -10,11 +10,15 @@ export async function applyInventoryResult(
   { orders }: Pick<OrderDependencies, 'orders'>,
 ): Promise<void> {
   const { orderId } = event.data;
-  const order = await changeOrderStatus(
-    orders,
+  const order = await orders.changeStatus(
     orderId,
     (current) => statusChangeFromInventory(current, event.data),
-    { correlationId: event.correlationId, causationId: event.eventId },
+    (current, change, sequence) =>
+      orderStatusUpdated(current, change, {
+        sequence,
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      }),
   );
   // The inventory only answers order.created, which is published after the order is stored.
   if (!order) throw new PermanentError(`Order ${orderId} does not exist`);

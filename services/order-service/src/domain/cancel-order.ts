@@ -1,5 +1,5 @@
 import { notFound } from '@ecommerce/shared';
-import { changeOrderStatus } from './change-order-status';
+import { orderStatusUpdated } from './order-events';
 import type { Order } from './order';
 import type { OrderDependencies } from './order-ports';
 import { cancellationOf } from './order-rules';
@@ -13,7 +13,9 @@ export async function cancelOrder(
   { orders }: Pick<OrderDependencies, 'orders'>,
   correlationId: string,
 ): Promise<Order> {
-  const order = await changeOrderStatus(orders, orderId, cancellationOf, { correlationId });
+  const order = await orders.changeStatus(orderId, cancellationOf, (current, change, sequence) =>
+    orderStatusUpdated(current, change, { sequence, correlationId }),
+  );
   if (!order) throw notFound(`Order ${orderId} not found`, 'ORDER_NOT_FOUND');
   return order;
 }
