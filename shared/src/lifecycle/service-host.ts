@@ -8,7 +8,7 @@ import { createHttpApp } from '../http/create-http-app';
 import type { HealthCheck } from '../http/health';
 import { upOrDown } from '../http/health';
 import { ServiceMetrics } from '../http/metrics';
-import { KeyedMutex } from '../idempotency/keyed-mutex';
+import { KeyedMutex } from '../concurrency/keyed-mutex';
 import { MongoProcessedEventStore } from '../idempotency/processed-events';
 import type { Logger } from '../logging/logger';
 import { createLogger, errorFields } from '../logging/logger';

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
-import { KeyedMutex } from '../idempotency/keyed-mutex';
+import { KeyedMutex } from '../concurrency/keyed-mutex';
 import type { Logger } from '../logging/logger';
 import { sendConfirmed } from './amqp-helpers';
 import type { DeadLetterIndex, DeadLetterRecord } from './dead-letters';

@@ -12,7 +12,7 @@ import type { DeadLetterIndex } from './dead-letters';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { AnyHandler } from './delivery-pipeline';
 import { DeliveryPipeline } from './delivery-pipeline';
-import { KeyedMutex } from '../idempotency/keyed-mutex';
+import { KeyedMutex } from '../concurrency/keyed-mutex';
 import { settlesWithin } from './backoff';
 import type { EventBus, EventHandler } from './event-bus';
 import type { ServiceTopology } from './topology';

@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import type { AnyEvent } from '../events/envelope';
-import type { KeyedMutex } from '../idempotency/keyed-mutex';
+import type { KeyedMutex } from '../concurrency/keyed-mutex';
+import { lockKey } from '../concurrency/keyed-mutex';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
@@ -186,9 +187,4 @@ export class OutboxRelay {
       );
     }
   }
-}
-
-/** The lock key of a document, shared by the relay and the repositories writing it. */
-export function lockKey(collection: string, documentId: unknown): string {
-  return `${collection}:${String(documentId)}`;
 }

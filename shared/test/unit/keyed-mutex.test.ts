@@ -1,4 +1,4 @@
-import { KeyedMutex } from '../../src/idempotency/keyed-mutex';
+import { KeyedMutex } from '../../src/concurrency/keyed-mutex';
 
 interface Gate<T> {
   promise: Promise<T>;

@@ -26,3 +26,8 @@ export class KeyedMutex {
     return this.tails.size;
   }
 }
+
+/** The lock key of one document (`<collection>:<id>`), shared by everything that writes it. */
+export function lockKey(collection: string, documentId: unknown): string {
+  return `${collection}:${String(documentId)}`;
+}
