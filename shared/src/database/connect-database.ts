@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { backoffDelay, sleep } from '../messaging/backoff';
+import { backoffDelay, sleep } from '../concurrency/timing';
 
 // Query filters only take paths the schema knows; a stray key is dropped, not searched for.
 mongoose.set('strictQuery', true);
@@ -27,7 +27,8 @@ export async function connectDatabase(
       // Fail fast while the database is away (a 503 for HTTP, a retry for a message) rather
       // than queue operations in memory.
       bufferCommands: false,
-      autoIndex: true,
+      // Indexes are built once, by syncIndexes at start-up, not again on each model's first use.
+      autoIndex: false,
     });
     try {
       await connection.asPromise();

@@ -15,7 +15,7 @@ import { createLogger, errorFields } from '../logging/logger';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { deadLetterRouter } from '../messaging/dead-letter-routes';
 import type { EventBus } from '../messaging/event-bus';
-import { settlesWithin } from '../messaging/backoff';
+import { settlesWithin } from '../concurrency/timing';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
 import type { OutboxSource } from '../outbox/outbox-relay';
 import { OutboxRelay } from '../outbox/outbox-relay';

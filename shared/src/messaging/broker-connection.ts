@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '../concurrency/timing';
 
 export class BrokerUnavailableError extends Error {
   constructor(message = 'RabbitMQ is not connected') {

@@ -13,7 +13,7 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import type { AnyHandler } from './delivery-pipeline';
 import { DeliveryPipeline } from './delivery-pipeline';
 import { KeyedMutex } from '../concurrency/keyed-mutex';
-import { settlesWithin } from './backoff';
+import { settlesWithin } from '../concurrency/timing';
 import type { EventBus, EventHandler } from './event-bus';
 import type { ServiceTopology } from './topology';
 import { defineServiceTopology } from './topology';

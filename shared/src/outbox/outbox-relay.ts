@@ -25,7 +25,7 @@ export interface OutboxSource {
 }
 
 /** The outbox of a mongoose model whose documents have `outbox: [outboxEntrySchema]`. */
-export function outboxOf<T extends { outbox: OutboxEntry[] }>(model: Model<T>): OutboxSource {
+export function outboxOf<T extends { outbox?: OutboxEntry[] }>(model: Model<T>): OutboxSource {
   const pending = { 'outbox.eventId': { $exists: true } };
   return {
     name: model.collection.name,

@@ -1,5 +1,5 @@
 import type { Connection, FilterQuery, Model } from 'mongoose';
-import type { AnyEvent, OutboxEntry, OutboxSource, Page } from '@ecommerce/shared';
+import type { AnyEvent, OutboxSource, Page } from '@ecommerce/shared';
 import { findPage, isDuplicateKeyError, outboxOf, toOutboxEntry } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
 import type { DeliveryReceipt } from '../domain/notification-provider';
@@ -25,7 +25,7 @@ export class NotificationRepository {
     private readonly onEventStored: (source: string, documentId: unknown) => void = () => {},
   ) {
     this.model = notificationModel(connection);
-    this.outbox = outboxOf(this.model as unknown as Model<{ outbox: OutboxEntry[] }>);
+    this.outbox = outboxOf(this.model);
   }
 
   /**

@@ -1,18 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { TemplateType } from '../domain/template';
+import type { NotificationTemplate, TemplateType } from '../domain/template';
 
 /** One template per name and channel; `_id` is `<name>:<type>`, so seeding cannot add it twice. */
-export interface TemplateDocument {
-  _id: string;
-  name: string;
-  type: TemplateType;
-  subject?: string;
-  body: string;
-  htmlBody?: string;
-  variables: string[];
-  createdAt: Date;
-}
+export type TemplateDocument = NotificationTemplate & { _id: string; createdAt: Date };
 
 const templateSchema = new Schema<TemplateDocument>(
   {

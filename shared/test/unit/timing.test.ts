@@ -1,4 +1,4 @@
-import { backoffDelay, sleep } from '../../src/messaging/backoff';
+import { backoffDelay, sleep } from '../../src/concurrency/timing';
 
 const options = { initialMs: 100, maxMs: 10_000 };
 
