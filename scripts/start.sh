@@ -9,10 +9,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
-started_file="$(mktemp "${TMPDIR:-/tmp}/ecommerce-infra.XXXXXX")"
 services_pid=''
 
-stop_services() {
+# Called at exit (scripts/lib/common.sh, with_infra): the services go before the servers they
+# need to shut down cleanly.
+on_exit() {
   [[ -n "$services_pid" ]] && kill -0 "$services_pid" 2>/dev/null || return 0
   say "Stopping the services"
   kill -TERM "$services_pid" 2>/dev/null || true
@@ -26,25 +27,10 @@ stop_services() {
   wait "$services_pid" 2>/dev/null || true
 }
 
-cleanup() {
-  local status=$?
-  # A second Ctrl-C (or npm passing the first one on) must not cut the clean-up short.
-  trap '' INT TERM HUP
-  stop_services
-  bash scripts/ensure-infra.sh --stop "$started_file" || true
-  rm -f "$started_file"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
 ensure_node_modules
 say "Building (npm run build)"
 npm run --silent build
-say "Bringing up RabbitMQ and FerretDB"
-bash scripts/ensure-infra.sh --started-file "$started_file"
+with_infra
 
 cat <<EOF
 

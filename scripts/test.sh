@@ -9,25 +9,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
-started_file="$(mktemp "${TMPDIR:-/tmp}/ecommerce-infra.XXXXXX")"
-cleanup() {
-  local status=$?
-  trap '' INT TERM HUP
-  if [[ "${KEEP_INFRA:-}" != 1 ]]; then
-    bash scripts/ensure-infra.sh --stop "$started_file" || true
-  fi
-  rm -f "$started_file"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
 export NODE_ENV=test
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
-# The tests find the database at TEST_MONGODB_URL (default mongodb://127.0.0.1:27017): bring
-# FerretDB up on that port.
+# The tests find the broker at TEST_RABBITMQ_URL and the database at TEST_MONGODB_URL: bring
+# them up there.
+export RABBITMQ_URL="${TEST_RABBITMQ_URL:-${RABBITMQ_URL:-amqp://user:password@127.0.0.1:5672}}"
+export TEST_RABBITMQ_URL="$RABBITMQ_URL"
 if [[ -n "${TEST_MONGODB_URL:-}" && -z "${MONGO_PORT:-}" ]]; then
   MONGO_PORT="$(MONGODB_URI="$TEST_MONGODB_URL" mongo_port)"
   export MONGO_PORT
@@ -40,16 +27,17 @@ say "Type-check (npm run typecheck)"
 npm run --silent typecheck
 say "Build (npm run build)"
 npm run --silent build
-say "Bringing up RabbitMQ and FerretDB"
-bash scripts/ensure-infra.sh --started-file "$started_file"
+with_infra
 results_dir="$(mktemp -d "${TMPDIR:-/tmp}/ecommerce-results.XXXXXX")"
+on_exit() { rm -rf "$results_dir"; }
 say "Tests (jest --ci $*)"
-npx jest --ci --json --outputFile="$results_dir/main.json" "$@"
+status=0
+npx jest --ci --json --outputFile="$results_dir/main.json" "$@" || status=$?
 # Tests that stop RabbitMQ for everyone run last and alone; with arguments, only if selected.
 if [[ $# -eq 0 ]]; then
   say "Serial tests (jest --ci --selectProjects serial --runInBand)"
   JEST_SERIAL=1 npx jest --ci --selectProjects serial --runInBand \
-    --json --outputFile="$results_dir/serial.json"
+    --json --outputFile="$results_dir/serial.json" || status=$?
 fi
 # One closing line for the whole run, in the form CI tools read.
 node -e '
@@ -58,8 +46,8 @@ node -e '
   for (const file of fs.readdirSync(process.argv[1])) {
     const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${file}`, "utf8"));
     passed += r.numPassedTests;
-    failed += r.numFailedTests;
+    failed += r.numFailedTests + r.numRuntimeErrorTestSuites;
   }
   console.log(`tests: ${passed} passed, ${failed} failed`);
 ' "$results_dir"
-rm -rf "$results_dir"
+exit "$status"

@@ -1,5 +1,6 @@
-# Helpers shared by scripts/start.sh, scripts/test.sh and scripts/ensure-infra.sh.
-# Source it; it defines functions and REPO_ROOT, and runs nothing else.
+# Helpers shared by scripts/start.sh, scripts/test.sh, scripts/bench.sh and
+# scripts/ensure-infra.sh. Source it; it defines functions and REPO_ROOT, reads the repository's
+# .env, and runs nothing else.
 # shellcheck shell=bash
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,15 +18,37 @@ else
 fi
 
 say() { printf '%s==>%s %s\n' "$_c_bold" "$_c_reset" "$*"; }
+
+# die WHAT [NEXT]: says what went wrong and, on the last line, what to do about it.
 die() {
-  printf '%serror:%s %s\n' "$_c_red" "$_c_reset" "$*" >&2
+  printf '%serror:%s %s\n' "$_c_red" "$_c_reset" "$1" >&2
+  [[ -n "${2:-}" ]] && printf '  what to do: %s\n' "$2" >&2
   exit 1
 }
 
-# port_open HOST PORT: true when something accepts TCP connections there.
-port_open() {
-  # shellcheck disable=SC2016 # $1 and $2 belong to the inner bash
-  timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+# load_dotenv FILE: exports each KEY=VALUE line of FILE whose KEY the environment does not set
+# already (the environment wins, as in the services). Nothing in the file is executed.
+load_dotenv() {
+  local file="$1" line key value
+  [[ -f "$file" ]] || return 0
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+    key="${BASH_REMATCH[1]}" value="${BASH_REMATCH[2]}"
+    [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]] && value="${BASH_REMATCH[1]}"
+    [[ -n "${!key:-}" ]] || export "$key=$value"
+  done <"$file"
+}
+load_dotenv "$REPO_ROOT/.env"
+
+# url_part URL PART: one part of a URL (protocol, username, password, hostname, port,
+# pathname), decoded; the port falls back to DEFAULT_PORT when the URL has none.
+url_part() {
+  node -e '
+    const [url, part, fallback] = process.argv.slice(1);
+    const u = new URL(url);
+    const value = part === "port" ? u.port || fallback : decodeURIComponent(u[part]);
+    process.stdout.write(String(value ?? ""));
+  ' "$1" "$2" "${3:-}"
 }
 
 # mongo_port: MONGO_PORT, else the (first) port in MONGODB_URI, else 27017.
@@ -46,12 +69,49 @@ mongo_port() {
   fi
 }
 
+# port_holder PORT: who listens on the local TCP port, as "name (pid N)" when it can be seen.
+port_holder() {
+  local line
+  line="$(ss -Hltnp "sport = :$1" 2>/dev/null | head -n 1)"
+  if [[ "$line" =~ users:\(\(\"([^\"]+)\",pid=([0-9]+) ]]; then
+    echo "${BASH_REMATCH[1]} (pid ${BASH_REMATCH[2]})"
+  else
+    echo "a process that cannot be seen from here"
+  fi
+}
+
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json.
 # npm writes node_modules/.package-lock.json at every install, so its age is that of the install.
 ensure_node_modules() {
   local marker="$REPO_ROOT/node_modules/.package-lock.json"
   if [[ ! -f "$marker" || "$REPO_ROOT/package-lock.json" -nt "$marker" ]]; then
     say "Installing dependencies (npm ci)"
-    (cd "$REPO_ROOT" && npm ci --include=dev --no-audit --no-fund)
+    (cd "$REPO_ROOT" && npm ci --include=dev --no-audit --no-fund) ||
+      die "npm ci failed (output above)" "check that the npm registry is reachable, then run npm ci"
   fi
+}
+
+# with_infra: brings up RabbitMQ and the database for the calling script, and stops at its exit
+# whatever this call had to start (KEEP_INFRA=1 leaves it running). Call it once, early: it
+# installs the EXIT trap, which then also runs the caller's own `on_exit` function if defined.
+with_infra() {
+  _infra_started_file="$(mktemp "${TMPDIR:-/tmp}/ecommerce-infra.XXXXXX")"
+  trap _infra_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+  say "Bringing up RabbitMQ and the database"
+  bash "$REPO_ROOT/scripts/ensure-infra.sh" --started-file "$_infra_started_file"
+}
+
+_infra_exit() {
+  local status=$?
+  # A second Ctrl-C (or npm passing the first one on) must not cut the clean-up short.
+  trap '' INT TERM HUP
+  if declare -F on_exit >/dev/null; then on_exit || true; fi
+  if [[ "${KEEP_INFRA:-}" != 1 ]]; then
+    bash "$REPO_ROOT/scripts/ensure-infra.sh" --stop "$_infra_started_file" || true
+  fi
+  rm -f "$_infra_started_file"
+  exit "$status"
 }

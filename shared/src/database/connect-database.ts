@@ -16,7 +16,7 @@ mongoose.set('strictQuery', true);
 export async function connectDatabase(
   uri: string,
   logger: Logger,
-  options: { maxWaitMs?: number } = {},
+  options: { maxWaitMs?: number; onCommand?: (commandName: string) => void } = {},
 ): Promise<Connection> {
   const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
   for (let attempt = 1; ; attempt++) {
@@ -29,7 +29,14 @@ export async function connectDatabase(
       bufferCommands: false,
       // Indexes are built once, by syncIndexes at start-up, not again on each model's first use.
       autoIndex: false,
+      // Every command the driver sends is counted (db_commands_total): the round trips per
+      // order are a figure of the benchmark.
+      monitorCommands: options.onCommand !== undefined,
     });
+    const { onCommand } = options;
+    if (onCommand) {
+      connection.getClient().on('commandStarted', (event) => onCommand(event.commandName));
+    }
     try {
       await connection.asPromise();
       connection.on('disconnected', () => logger.warn('MongoDB disconnected'));

@@ -28,6 +28,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly dbCommands = new Counter({
+    name: 'db_commands_total',
+    help: 'Commands sent to the database, by command name (the driver\'s command monitoring)',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });

@@ -84,7 +84,9 @@ export async function startService<C extends ServiceConfig>(
   const logger = createLogger({ service: name, level: config.logLevel });
   const metrics = new ServiceMetrics(name);
   const locks = new KeyedMutex();
-  const db = await connectDatabase(config.mongodbUri, logger);
+  const db = await connectDatabase(config.mongodbUri, logger, {
+    onCommand: (command) => metrics.dbCommands.inc({ command }),
+  });
   const processedEvents = new MongoProcessedEventStore(db);
   const bus = new RabbitEventBus({
     url: config.rabbitmqUrl,

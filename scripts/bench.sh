@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run bench`: installs and builds what is missing, brings up RabbitMQ and the database
+# (scripts/ensure-infra.sh), runs the benchmark (scripts/bench.ts), and stops what it started.
+# Extra arguments go to scripts/bench.ts.
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$REPO_ROOT"
+
+ensure_node_modules
+say "Building (npm run build)"
+npm run --silent build
+with_infra
+say "Benchmark (scripts/bench.ts)"
+node_modules/.bin/ts-node --transpile-only scripts/bench.ts "$@"
