@@ -30,7 +30,7 @@ export class ServiceMetrics {
 
   readonly dbCommands = new Counter({
     name: 'db_commands_total',
-    help: 'Commands sent to the database, by command name (the driver\'s command monitoring)',
+    help: "Commands sent to the database, by command name (the driver's command monitoring)",
     labelNames: ['command'] as const,
     registers: [this.registry],
   });
