@@ -155,13 +155,19 @@ ensure_rabbitmq() {
       "put its AMQP port (rabbitmq-diagnostics listeners) in RABBITMQ_URL"
 }
 
-# management_answers: true when RabbitMQ's management API answers on its port. Asked without a
-# login, RabbitMQ answers 401 with its own realm: exact, whatever users exist.
+# management_state: ok when RabbitMQ's management API answers on its port (asked without a
+# login, it answers 401 with its own realm: exact, whatever users exist), none when nothing
+# listens there, foreign when something else does.
 management_state() {
   local headers
   headers="$(curl -s -o /dev/null -D - --max-time 5 "http://127.0.0.1:$MANAGEMENT_PORT/api/overview" || true)"
   if [[ -z "$headers" ]]; then
-    echo none
+    # No HTTP answer: nothing there, or something that does not speak HTTP.
+    if timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$MANAGEMENT_PORT" 2>/dev/null; then
+      echo foreign
+    else
+      echo none
+    fi
   elif [[ "$headers" == *'realm="RabbitMQ Management"'* ]]; then
     echo ok
   else
