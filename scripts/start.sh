@@ -32,18 +32,30 @@ say "Building (npm run build)"
 npm run --silent build
 with_infra
 
+management_port="${RABBITMQ_MANAGEMENT_PORT:-15672}"
+rabbit_url="${RABBITMQ_URL:-amqp://user:password@127.0.0.1:5672}"
 cat <<EOF
 
   order-service         http://localhost:3001/api/health
   inventory-service     http://localhost:3002/api/health
   notification-service  http://localhost:3003/api/health
-  RabbitMQ management   http://localhost:15672  (user / password)
+  RabbitMQ management   http://localhost:$management_port  ($(url_part "$rabbit_url" username) / $(url_part "$rabbit_url" password))
   MongoDB               mongodb://127.0.0.1:$(mongo_port)
 
   Settings: .env.example and services/<name>/.env.example (copy to .env to change them).
   Ctrl-C stops everything this run started.
 
 EOF
+
+# run_service NAME: the command that runs one service. With MONGO_PORT moved (and no
+# MONGODB_URI of the user's own), each service's database is on that port.
+run_service() {
+  local uri=''
+  if [[ -n "${MONGO_PORT:-}" && -z "${MONGODB_URI:-}" ]]; then
+    uri="MONGODB_URI=mongodb://127.0.0.1:$MONGO_PORT/$1 "
+  fi
+  echo "${uri}exec node services/$1/dist/main.js"
+}
 
 # The services run in a session of their own, so that Ctrl-C reaches only this script, which
 # then asks concurrently to stop them: each service gets exactly one SIGTERM and shuts down
@@ -53,9 +65,9 @@ setsid "$REPO_ROOT/node_modules/.bin/concurrently" \
   --prefix-colors blue.bold,magenta.bold,cyan.bold \
   --prefix '[{name}]' --pad-prefix \
   --kill-others-on-fail \
-  'exec node services/order-service/dist/main.js' \
-  'exec node services/inventory-service/dist/main.js' \
-  'exec node services/notification-service/dist/main.js' \
+  "$(run_service order-service)" \
+  "$(run_service inventory-service)" \
+  "$(run_service notification-service)" \
   </dev/null &
 services_pid=$!
 wait "$services_pid"
