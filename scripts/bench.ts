@@ -1,149 +1,85 @@
 /**
- * `npm run bench`: the whole system under load, on this machine's RabbitMQ and database.
+ * `npm run bench`: the whole system under load, on this machine's RabbitMQ and database, beside
+ * a floor (a minimal script doing only an order's necessary work) on the same servers.
  *
  * Starts the three built services as processes (a private vhost and databases, as the
- * end-to-end tests do) and runs two phases, each ending when every order is final:
- *   1. latency: ORDERS orders arriving at RATE per second, well below capacity; reports the HTTP
- *      latency of POST /api/orders and the time from placing to CONFIRMED (the order's
- *      updatedAt − createdAt), p50/p95/p99;
- *   2. capacity: ORDERS orders from CONCURRENCY clients as fast as they are accepted; reports
- *      how many orders per second the system takes to their final status.
- * Then each service's resident memory. Targets are printed beside the figures; the script exits
- * 1 when one is missed. On FerretDB every update costs a few milliseconds and grows with the
- * collection, so capacity here is the database's, not the services' (see README, Benchmarks).
+ * end-to-end tests do), measures what the bench's own polling costs, then runs, each on an idle
+ * system and draining it afterwards:
+ *   latency   RATE orders/s for SECONDS: POST and POST→final (updatedAt − createdAt) percentiles
+ *   spread    orders over 20 products from 32 clients: orders final per second, db commands
+ *             per order; then the floor on the same sizes, and the system's share of it
+ *   hot       orders on one product with half as much stock: rate, exactly stock confirmed,
+ *             nothing oversold; then the floor likewise
+ *   volume    the store filled to 20,000 orders through the system, then spread again
+ *   memory    each service's resident memory
+ * Every figure is printed beside its target, again as a table at the end; exit 1 when a target
+ * is missed or a phase fails. Sizes (defaults: CONTRACT.md, "Speed"):
  *
- *   RATE=10 ORDERS=200 CONCURRENCY=8 npm run bench
+ *   BENCH_SCALE=0.1                 every order count and duration × 0.1
+ *   BENCH_SPREAD_ORDERS, BENCH_HOT_ORDERS, BENCH_HOT_STOCK, BENCH_VOLUME_STORED,
+ *   BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_PRODUCTS, BENCH_CLIENTS, PREFETCH
+ *   BENCH_PHASES=spread,hot         only these phases (latency, spread, hot, volume)
+ *   BENCH_FLOOR=0                   without the floor
+ *   BENCH_FLOOR_QUEUE_TYPE=classic  the floor on classic queues (default quorum, as the contract)
+ *   BENCH_STALL_SECONDS=60          a drain without progress for this long fails the run
  */
-import { eventually } from '@ecommerce/shared/testing';
-import { call } from '../tests-e2e/support/http';
-import { SERVICES, System } from '../tests-e2e/support/system';
+import { BenchSystem } from './bench/bench-system';
+import { describeConfig, readConfig } from './bench/config';
+import type { BenchContext, CapacityResult } from './bench/phases';
+import {
+  capacityPhase,
+  floorPhase,
+  hotPlan,
+  latencyPhase,
+  memoryPhase,
+  reportCalibration,
+  spreadPlan,
+  volumePhase,
+} from './bench/phases';
+import { Report } from './bench/report';
 
-const ORDERS = Number(process.env.ORDERS ?? 200);
-const RATE = Number(process.env.RATE ?? 8);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
-const TARGETS = { postP95Ms: 250, confirmP95Ms: 1_500, ordersPerSecond: 3, rssMb: 250 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function summary(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function main(): Promise<void> {
-  process.env.E2E_LOG_LEVEL ??= 'warn';
-  const system = await System.start('bench');
+async function main(): Promise<number> {
+  const config = readConfig();
+  console.log(`Benchmark: ${describeConfig(config)}`);
+  const report = new Report();
+  const system = await BenchSystem.start(config);
   try {
-    const orders = `${system.url('order-service')}/api/orders`;
-    const productId = 'bench-product';
-    await call('POST', `${system.url('inventory-service')}/api/inventory/${productId}`, {
-      admin: true,
-      body: { quantity: ORDERS * 10 },
-    });
-
-    const place = async (userId: string, latencies: number[]) => {
-      const before = performance.now();
-      const response = await call('POST', orders, {
-        body: { userId, products: [{ productId, quantity: 1 }], totalPrice: 1 },
-      });
-      latencies.push(performance.now() - before);
-      if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
-    };
-    const allFinal = (userId: string) =>
-      eventually(
-        async () => {
-          const pending = await call('GET', `${orders}?userId=${userId}&status=PENDING&limit=1`);
-          if (pending.body.total !== 0) throw new Error(`${pending.body.total} still PENDING`);
-        },
-        { timeoutMs: 300_000, intervalMs: 500 },
-      );
-
-    // Phase 1: latency at a steady arrival rate.
-    const postLatencies: number[] = [];
-    const placed: Promise<void>[] = [];
-    for (let i = 0; i < ORDERS; i++) {
-      placed.push(place('bench-latency', postLatencies));
-      await sleep(1000 / RATE);
-    }
-    await Promise.all(placed);
-    await allFinal('bench-latency');
-    const confirmLatencies: number[] = [];
-    for (let offset = 0; offset < ORDERS; offset += 100) {
-      const page = await call('GET', `${orders}?userId=bench-latency&limit=100&offset=${offset}`);
-      for (const order of page.body.items) {
-        if (order.status !== 'CONFIRMED') throw new Error(`Order ${order.id} is ${order.status}`);
-        confirmLatencies.push(Date.parse(order.updatedAt) - Date.parse(order.createdAt));
-      }
-    }
-
-    // Phase 2: capacity, as fast as the clients are answered.
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < ORDERS) {
-          next += 1;
-          await place('bench-capacity', []);
-        }
-      }),
-    );
-    await allFinal('bench-capacity');
-    const ordersPerSecond = ORDERS / ((performance.now() - started) / 1000);
-
-    const post = summary(postLatencies);
-    const confirm = summary(confirmLatencies);
-    const rss = Object.fromEntries(
-      SERVICES.map((name) => [name, system.services[name].residentMemoryMb()]),
-    );
-    const rows: Array<[string, string, string]> = [
-      ['latency phase', `${ORDERS} orders at ${RATE}/s`, ''],
-      ['POST p50 / p95 / p99', ms(post), `p95 < ${TARGETS.postP95Ms} ms`],
-      ['to CONFIRMED p50 / p95 / p99', ms(confirm), `p95 < ${TARGETS.confirmP95Ms} ms`],
-      ['capacity phase', `${ORDERS} orders, ${CONCURRENCY} clients`, ''],
-      ['orders final per second', ordersPerSecond.toFixed(1), `> ${TARGETS.ordersPerSecond}`],
-      ...SERVICES.map((name): [string, string, string] => [
-        `${name} RSS`,
-        `${rss[name]} MB`,
-        `< ${TARGETS.rssMb} MB`,
-      ]),
-    ];
-    for (const [what, value, target] of rows) {
-      console.log(`${what.padEnd(32)} ${value.padEnd(28)} ${target}`);
-    }
-    const missed =
-      post.p95 > TARGETS.postP95Ms ||
-      confirm.p95 > TARGETS.confirmP95Ms ||
-      ordersPerSecond < TARGETS.ordersPerSecond ||
-      Object.values(rss).some((mb) => mb > TARGETS.rssMb);
-    if (missed) {
-      console.log('A target was missed.');
-      process.exitCode = 1;
-    }
+    const ctx: BenchContext = { system, config, report, calibration: await system.calibrate() };
+    reportCalibration(ctx);
+    await runPhases(ctx);
   } catch (error) {
-    // Show what the services complained about: the figures are worthless, the cause is not.
-    for (const name of SERVICES) {
-      const complaints = system.services[name]
-        .logs()
-        .split('\n')
-        .filter((line) => /"level":"(warn|error)"/.test(line));
-      console.error(`--- ${name}: ${complaints.length} warnings and errors, the first ones:`);
-      console.error(complaints.slice(0, 8).join('\n'));
-    }
-    throw error;
+    // The figures so far still count; the services' complaints say why the rest are missing.
+    console.error(`\nThe benchmark failed: ${error instanceof Error ? error.message : error}`);
+    console.error(system.complaints());
+    report.printTable(true);
+    return 1;
   } finally {
     await system.stop();
   }
+  report.printTable();
+  return report.missed.length === 0 ? 0 : 1;
 }
 
-function ms({ p50, p95, p99 }: { p50: number; p95: number; p99: number }): string {
-  return `${p50.toFixed(0)} / ${p95.toFixed(0)} / ${p99.toFixed(0)} ms`;
+async function runPhases(ctx: BenchContext): Promise<void> {
+  const { config } = ctx;
+  if (config.phases.has('latency')) await latencyPhase(ctx);
+  let spread: CapacityResult | undefined;
+  if (config.phases.has('spread')) {
+    spread = await capacityPhase(ctx, spreadPlan(config));
+    if (config.floor) await floorPhase(ctx, spreadPlan(config), spread.rate);
+  }
+  if (config.phases.has('hot')) {
+    const hot = await capacityPhase(ctx, hotPlan(config));
+    if (config.floor) await floorPhase(ctx, hotPlan(config), hot.rate);
+  }
+  if (config.phases.has('volume')) await volumePhase(ctx, spread);
+  memoryPhase(ctx);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,269 @@
+import type { ServiceName } from '../../tests-e2e/support/system';
+import { SERVICES, System } from '../../tests-e2e/support/system';
+import type { Calibration, PerService } from './commands';
+import { PollLedger, calibrate, perService, readCommandCounters, waitUntilQuiet } from './commands';
+import type { BenchConfig } from './config';
+import { expectStatus } from './http';
+import { sleep } from './load';
+import type { OrderTimes } from './stats';
+
+interface OrderBody {
+  id: string;
+  status: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Product {
+  productId: string;
+  available: number;
+  reserved: number;
+}
+
+/** What a phase owns: its user (so its orders can be told apart) and its products. */
+export interface PhaseScope {
+  userId: string;
+  products: { productId: string; stock: number }[];
+}
+
+/**
+ * The three services started as processes, and everything the bench asks of them. Every request
+ * that reaches a database while a phase is measured goes through here and is noted in `polls`,
+ * so that its cost can be taken out of the phase's command count.
+ */
+export class BenchSystem {
+  readonly polls = new PollLedger();
+  private calibration?: Calibration;
+  private phaseCount = 0;
+
+  private constructor(
+    private readonly system: System,
+    private readonly config: BenchConfig,
+  ) {}
+
+  static async start(config: BenchConfig): Promise<BenchSystem> {
+    process.env.E2E_LOG_LEVEL ??= 'warn';
+    const prefetch = String(config.prefetch);
+    const system = await System.start('bench', {
+      env: {
+        'order-service': { PREFETCH: prefetch },
+        'inventory-service': { PREFETCH: prefetch },
+        'notification-service': { PREFETCH: prefetch },
+      },
+    });
+    return new BenchSystem(system, config);
+  }
+
+  get urls(): Record<ServiceName, string> {
+    return perServiceUrl(this.system);
+  }
+
+  counters = (): Promise<PerService> => readCommandCounters(this.urls);
+
+  async calibrate(): Promise<Calibration> {
+    // A throwaway user and product: the same queries as the phases' polls, on no data.
+    const [product] = await this.createProducts(1, 1);
+    this.calibration = await calibrate(this.counters, {
+      pending: () => this.pendingCount('calibration'),
+      notifications: () => this.notificationCount('calibration'),
+      product: () => this.product(product.productId),
+    });
+    return this.calibration;
+  }
+
+  /** A new user and `count` products of `stock` units each, for one phase alone. */
+  async newScope(label: string, count: number, stock: number): Promise<PhaseScope> {
+    this.phaseCount += 1;
+    const userId = `bench-${label}-${this.system.env.runId}-${this.phaseCount}`.slice(0, 100);
+    return { userId, products: await this.createProducts(count, stock) };
+  }
+
+  private async createProducts(count: number, stock: number) {
+    const products = [];
+    for (let i = 0; i < count; i++) {
+      products.push({ productId: await this.system.createProduct(stock), stock });
+    }
+    return products;
+  }
+
+  /** Places one order of one unit and returns how long the POST took, ms. */
+  async placeOrder(userId: string, productId: string): Promise<number> {
+    const started = performance.now();
+    await expectStatus(201, 'POST', this.system.orders(), {
+      body: { userId, products: [{ productId, quantity: 1 }], totalPrice: 1 },
+    });
+    return performance.now() - started;
+  }
+
+  async pendingCount(userId: string): Promise<number> {
+    this.polls.note('pending');
+    const page = await expectStatus<Page<unknown>>(
+      200,
+      'GET',
+      this.system.orders(`?userId=${encodeURIComponent(userId)}&status=PENDING&limit=1`),
+    );
+    return page.total;
+  }
+
+  async notificationCount(userId: string): Promise<number> {
+    this.polls.note('notifications');
+    const page = await expectStatus<Page<unknown>>(
+      200,
+      'GET',
+      this.system.notifications(`?recipient=${encodeURIComponent(userId)}&limit=1`),
+      { admin: true },
+    );
+    return page.total;
+  }
+
+  async product(productId: string): Promise<Product> {
+    this.polls.note('product');
+    return expectStatus<Product>(200, 'GET', this.system.inventory(`/${productId}`));
+  }
+
+  /** Every order in the store (outside any measured window: it costs a count). */
+  async storedOrders(): Promise<number> {
+    return (await expectStatus<Page<unknown>>(200, 'GET', this.system.orders('?limit=1'))).total;
+  }
+
+  /**
+   * Waits until the phase has left nothing behind: every order final, every notification
+   * written, no unit still reserved, and the services back to their idle command rate. Orders
+   * stuck PENDING for `stallMs` fail the run (the next phase would not start idle); the later
+   * stages give up after `SETTLE_STALL_MS` without progress and say what was left, for the
+   * phase to report as a missed check.
+   */
+  async drain(scope: PhaseScope, orders: number): Promise<Drained> {
+    const interval = this.config.pollIntervalMs;
+    await new ProgressWatch(this.config.stallMs, this.config.maxWaitMs).until(
+      interval,
+      async () => {
+        const pending = await this.pendingCount(scope.userId);
+        return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
+      },
+    );
+    const settle = new ProgressWatch(SETTLE_STALL_MS, this.config.maxWaitMs, { fatal: false });
+    let notifications = 0;
+    await settle.until(interval, async () => {
+      notifications = await this.notificationCount(scope.userId);
+      const done = notifications >= orders;
+      return { done, progress: notifications, state: `${notifications} notifications` };
+    });
+    let reserved = 0;
+    await settle.until(interval, async () => {
+      reserved = (await this.stock(scope)).reduce((total, p) => total + p.reserved, 0);
+      return { done: reserved === 0, progress: reserved, state: `${reserved} units reserved` };
+    });
+    const quiet =
+      this.calibration === undefined || (await waitUntilQuiet(this.counters, this.calibration));
+    return { notifications, reserved, quiet };
+  }
+
+  async stock(scope: PhaseScope): Promise<Product[]> {
+    const products = [];
+    for (const { productId } of scope.products) products.push(await this.product(productId));
+    return products;
+  }
+
+  /** The phase's orders with their timestamps, read page by page through the API. */
+  async ordersOf(userId: string): Promise<OrderTimes[]> {
+    const orders: OrderTimes[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await expectStatus<Page<OrderBody>>(
+        200,
+        'GET',
+        this.system.orders(`?userId=${encodeURIComponent(userId)}&limit=100&offset=${offset}`),
+      );
+      for (const order of page.items) {
+        orders.push({
+          status: order.status,
+          createdAt: Date.parse(order.createdAt),
+          updatedAt: Date.parse(order.updatedAt),
+        });
+      }
+      if (page.items.length < 100 || offset + 100 >= page.total) return orders;
+    }
+  }
+
+  residentMemoryMb(): PerService {
+    return perService((name) => this.system.services[name].residentMemoryMb());
+  }
+
+  /** The services' warnings and errors, the first few of each: why a phase failed. */
+  complaints(max = 8): string {
+    return SERVICES.map((name) => {
+      const lines = this.system.services[name]
+        .logs()
+        .split('\n')
+        .filter((line) => /"level":"(warn|error)"/.test(line));
+      return [`--- ${name}: ${lines.length} warnings and errors, the first ones:`]
+        .concat(lines.slice(0, max))
+        .join('\n');
+    }).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await this.system.stop();
+  }
+}
+
+function perServiceUrl(system: System): Record<ServiceName, string> {
+  return Object.fromEntries(SERVICES.map((name) => [name, system.url(name)])) as Record<
+    ServiceName,
+    string
+  >;
+}
+
+/** What a drain found once it stopped waiting. */
+export interface Drained {
+  notifications: number;
+  reserved: number;
+  /** False when the services kept sending more commands than an idle system does. */
+  quiet: boolean;
+}
+
+/** A notification or a released hold that does not move for this long is not coming. */
+const SETTLE_STALL_MS = 15_000;
+
+/**
+ * Polls until done. A state that stops changing for `stallMs` is an error naming it, or, when
+ * not `fatal`, the end of the wait (the caller judges what was left).
+ */
+export class ProgressWatch {
+  private readonly deadline: number;
+
+  constructor(
+    private readonly stallMs: number,
+    maxWaitMs: number,
+    private readonly options: { fatal: boolean } = { fatal: true },
+  ) {
+    this.deadline = Date.now() + maxWaitMs;
+  }
+
+  async until(
+    intervalMs: number,
+    probe: () => Promise<{ done: boolean; progress: number; state: string }>,
+  ): Promise<void> {
+    let last: number | undefined;
+    let lastChange = Date.now();
+    for (;;) {
+      const { done, progress, state } = await probe();
+      if (done) return;
+      if (progress !== last) {
+        last = progress;
+        lastChange = Date.now();
+      }
+      if (Date.now() - lastChange > this.stallMs) {
+        if (!this.options.fatal) return;
+        throw new Error(`Stalled: ${state}, unchanged for ${this.stallMs / 1000} s`);
+      }
+      if (Date.now() > this.deadline) throw new Error(`Gave up waiting: ${state}`);
+      await sleep(intervalMs);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/** The two ways orders arrive: a fixed number of clients as fast as answered, or a steady rate. */
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `clients` loops, each placing its next order as soon as its last one was accepted, until
+ * `orders` have been placed. The first failure stops every loop and is thrown.
+ */
+export async function closedLoop(
+  clients: number,
+  orders: number,
+  placeOne: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.min(clients, orders) }, async () => {
+      while (!failed && next < orders) {
+        const index = next++;
+        try {
+          await placeOne(index);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+}
+
+export interface SteadyRateResult {
+  placed: number;
+  /** How far behind its schedule the bench started a request at worst: it must stay small. */
+  worstLagMs: number;
+}
+
+/**
+ * `rate` orders per second for `seconds`, each started at its scheduled time whether or not the
+ * earlier ones were answered (an open loop: a slow system does not slow the arrivals).
+ */
+export async function steadyRate(
+  rate: number,
+  seconds: number,
+  placeOne: (index: number) => Promise<void>,
+): Promise<SteadyRateResult> {
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  const errors: unknown[] = [];
+  const inFlight: Promise<void>[] = [];
+  let worstLagMs = 0;
+  for (let index = 0; index < total && errors.length === 0; index++) {
+    // Scheduled from the start, not from the previous order, so timer drift does not add up.
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    worstLagMs = Math.max(worstLagMs, performance.now() - due);
+    inFlight.push(placeOne(index).catch((error: unknown) => void errors.push(error)));
+  }
+  await Promise.all(inFlight);
+  if (errors.length > 0) throw errors[0];
+  return { placed: total, worstLagMs };
+}

@@ -1,0 +1,288 @@
+/**
+ * The phases, each on an idle system and each leaving it idle again (drained) for the next one.
+ * Each returns its figures and adds them to the report beside their targets.
+ */
+import { SERVICES } from '../../tests-e2e/support/system';
+import type { BenchSystem, Drained, PhaseScope } from './bench-system';
+import type { Calibration, CommandWindow } from './commands';
+import { openCommandWindow, sum } from './commands';
+import type { BenchConfig } from './config';
+import { TARGETS } from './config';
+import { runFloor } from './floor';
+import { closedLoop, steadyRate } from './load';
+import type { Report } from './report';
+import type { Throughput } from './stats';
+import { formatMs, formatRate, formatShare, percentiles, throughput, timesToFinal } from './stats';
+
+export interface BenchContext {
+  system: BenchSystem;
+  config: BenchConfig;
+  calibration: Calibration;
+  report: Report;
+}
+
+export function reportCalibration({ report, calibration }: BenchContext): void {
+  report.section('calibration (idle system)');
+  const costs = (kind: keyof Calibration['costPerPoll']) =>
+    sum(calibration.costPerPoll[kind]).toFixed(2);
+  report.info('idle background, commands/s', sum(calibration.backgroundPerSecond).toFixed(2));
+  report.info(
+    'commands per poll: pending / notif. / product',
+    [costs('pending'), costs('notifications'), costs('product')].join(' / '),
+  );
+}
+
+export async function latencyPhase(ctx: BenchContext): Promise<void> {
+  const { system, config, report } = ctx;
+  const { rate, seconds } = config.latency;
+  report.section(`latency: ${rate} orders/s for ${seconds} s over ${config.products} products`);
+  const total = Math.round(rate * seconds);
+  const scope = await system.newScope('latency', config.products, total);
+  const postMs: number[] = [];
+  const arrivals = await steadyRate(rate, seconds, async (index) => {
+    postMs.push(await system.placeOrder(scope.userId, productFor(scope, index)));
+  });
+  reportDrain(ctx, await system.drain(scope, arrivals.placed), arrivals.placed);
+  const orders = await system.ordersOf(scope.userId);
+  const post = percentiles(postMs);
+  const toFinal = percentiles(timesToFinal(orders));
+  const confirmed = orders.filter((order) => order.status === 'CONFIRMED').length;
+  report.info('orders placed / CONFIRMED', `${arrivals.placed} / ${confirmed}`);
+  report.info('arrival schedule, worst lag', `${arrivals.worstLagMs.toFixed(0)} ms`);
+  report.info('POST p50 / p95 / p99', formatMs(post));
+  report.check(
+    'POST→final p50 / p95 / p99',
+    formatMs(toFinal),
+    `p99 < ${TARGETS.postToFinalP99Ms} ms`,
+    toFinal.p99 < TARGETS.postToFinalP99Ms,
+  );
+  await checkStock(ctx, scope, confirmed, 'stock after latency');
+}
+
+export interface CapacityResult {
+  rate: Throughput;
+  commands: CommandWindow;
+}
+
+interface CapacityPlan {
+  /** A slug: it names the phase's user and the floor's databases. */
+  name: string;
+  rateTarget: number;
+  orders: number;
+  products: number;
+  stock: number;
+  /** The exact number that must confirm, when stock is short; else all of them. */
+  confirms: number;
+}
+
+export const spreadPlan = (config: BenchConfig, name = 'spread'): CapacityPlan => ({
+  name,
+  rateTarget: TARGETS.spreadPerSecond,
+  orders: config.spreadOrders,
+  products: config.products,
+  // Ample: every order could go to the same product and still be served.
+  stock: config.spreadOrders,
+  confirms: config.spreadOrders,
+});
+
+export const hotPlan = (config: BenchConfig): CapacityPlan => ({
+  name: 'hot',
+  rateTarget: TARGETS.hotPerSecond,
+  orders: config.hot.orders,
+  products: 1,
+  stock: config.hot.stock,
+  confirms: Math.min(config.hot.stock, config.hot.orders),
+});
+
+/**
+ * `plan.orders` orders from the configured clients, as fast as they are accepted; the rate comes
+ * from the orders' own timestamps, the command count from the services' counters less the
+ * bench's polls.
+ */
+export async function capacityPhase(
+  ctx: BenchContext,
+  plan: CapacityPlan,
+): Promise<CapacityResult> {
+  const { system, config, calibration, report } = ctx;
+  report.section(
+    `${plan.name}: ${plan.orders} orders over ${plan.products} product(s) of stock ${plan.stock}, ${config.clients} clients`,
+  );
+  const scope = await system.newScope(plan.name, plan.products, plan.stock);
+  const window = await openCommandWindow(system.counters, system.polls, calibration);
+  await closedLoop(config.clients, plan.orders, async (index) => {
+    await system.placeOrder(scope.userId, productFor(scope, index));
+  });
+  const drained = await system.drain(scope, plan.orders);
+  const commands = await window.close();
+  const rate = throughput(await system.ordersOf(scope.userId));
+
+  report.check(
+    'orders CONFIRMED / CANCELLED',
+    `${rate.confirmed} / ${rate.cancelled}`,
+    plan.confirms === plan.orders ? 'all CONFIRMED' : `exactly ${plan.confirms} CONFIRMED`,
+    rate.confirmed === plan.confirms && rate.final === plan.orders,
+  );
+  report.info('first created → last final', `${(rate.spanMs / 1000).toFixed(1)} s`);
+  report.check(
+    'orders final per second',
+    formatRate(rate.perSecond),
+    `≥ ${plan.rateTarget}/s`,
+    rate.perSecond >= plan.rateTarget,
+  );
+  reportDrain(ctx, drained, plan.orders);
+  await checkStock(ctx, scope, rate.confirmed, 'stock at the end');
+  reportCommands(ctx, commands, plan.orders, plan.name === 'spread');
+  return { rate, commands };
+}
+
+function reportCommands(
+  { report }: BenchContext,
+  commands: CommandWindow,
+  orders: number,
+  isTarget: boolean,
+): void {
+  const perOrder = sum(commands.net) / orders;
+  const figure = 'db commands per order';
+  const value = `${perOrder.toFixed(1)} (${sum(commands.raw)} counted − ${sum(commands.polls).toFixed(0)} polls)`;
+  if (isTarget) {
+    report.check(
+      figure,
+      value,
+      `≤ ${TARGETS.commandsPerOrder}`,
+      perOrder <= TARGETS.commandsPerOrder,
+    );
+  } else {
+    report.info(figure, value);
+  }
+  report.info(
+    '  per service: order / inventory / notif.',
+    SERVICES.map((name) => (commands.net[name] / orders).toFixed(1)).join(' / '),
+  );
+}
+
+/** Every order notified once; and whether the services went back to idle. */
+function reportDrain({ report }: BenchContext, drained: Drained, orders: number): void {
+  report.check(
+    'notifications written',
+    `${drained.notifications} of ${orders}`,
+    'one per order',
+    drained.notifications === orders,
+  );
+  if (!drained.quiet) {
+    report.info('after draining', 'the services kept sending commands (not idle within 15 s)');
+  }
+}
+
+/** Stock never oversold: what left `available` is what was confirmed, and nothing is held. */
+async function checkStock(
+  { system, report }: Pick<BenchContext, 'system' | 'report'>,
+  scope: PhaseScope,
+  confirmedUnits: number,
+  figure: string,
+): Promise<void> {
+  const products = await system.stock(scope);
+  const sold = scope.products.reduce((total, p, i) => total + p.stock - products[i].available, 0);
+  const reserved = products.reduce((total, p) => total + p.reserved, 0);
+  const negative = products.some((p) => p.available < 0);
+  const available = products.reduce((total, p) => total + p.available, 0);
+  report.check(
+    figure,
+    `available ${available}, reserved ${reserved}, sold ${sold}`,
+    `sold = ${confirmedUnits}, reserved 0`,
+    sold === confirmedUnits && reserved === 0 && !negative,
+  );
+}
+
+/** The floor beside a capacity phase: same clients, prefetch, products and stock. */
+export async function floorPhase(
+  { config, report }: BenchContext,
+  plan: CapacityPlan,
+  system: Throughput,
+): Promise<void> {
+  report.section(`floor beside ${plan.name} (${config.floorQueueType} queues)`);
+  const floor = await runFloor({
+    label: plan.name,
+    orders: plan.orders,
+    clients: config.clients,
+    prefetch: config.prefetch,
+    queueType: config.floorQueueType,
+    products: Array.from({ length: plan.products }, (_, i) => ({
+      productId: `floor-${plan.name}-p${i + 1}`,
+      stock: plan.stock,
+    })),
+    stallMs: config.stallMs,
+    maxWaitMs: config.maxWaitMs,
+  });
+  const { throughput: rate } = floor;
+  const available = floor.stock.reduce((total, p) => total + p.available, 0);
+  report.check(
+    'floor CONFIRMED / CANCELLED, notifications',
+    `${rate.confirmed} / ${rate.cancelled}, ${floor.notifications}`,
+    `${plan.confirms} CONFIRMED`,
+    rate.confirmed === plan.confirms && floor.notifications === plan.orders,
+  );
+  report.info('floor stock: available', String(available));
+  report.info('floor: first created → last final', `${(rate.spanMs / 1000).toFixed(1)} s`);
+  report.info('floor orders final per second', formatRate(rate.perSecond));
+  const share = system.perSecond / rate.perSecond;
+  report.check(
+    `system's share of the floor (${plan.name})`,
+    formatShare(share),
+    `≥ ${formatShare(TARGETS.floorShare)}`,
+    share >= TARGETS.floorShare,
+  );
+}
+
+/**
+ * Fills the store to `volumeStored` orders through the system (every service's collections
+ * grow), as fast as it takes them, then runs the spread phase again.
+ */
+export async function volumePhase(
+  ctx: BenchContext,
+  firstSpread: CapacityResult | undefined,
+): Promise<void> {
+  const { system, config, report } = ctx;
+  const stored = await system.storedOrders();
+  const missing = Math.max(0, config.volumeStored - stored);
+  report.section(`volume: filling the store from ${stored} to ${config.volumeStored} orders`);
+  if (missing > 0) {
+    const scope = await system.newScope('fill', config.products, missing);
+    const started = Date.now();
+    await closedLoop(config.clients, missing, async (index) => {
+      await system.placeOrder(scope.userId, productFor(scope, index));
+    });
+    await system.drain(scope, missing);
+    report.info('filled', `${missing} orders in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  report.info('orders stored before the phase', String(await system.storedOrders()));
+  const again = await capacityPhase(ctx, spreadPlan(config, 'volume-spread'));
+  if (!firstSpread) {
+    report.info('share of the first spread rate', 'not measured (spread phase not run)');
+    return;
+  }
+  const share = again.rate.perSecond / firstSpread.rate.perSecond;
+  report.check(
+    'rate with the store full / first spread rate',
+    formatShare(share),
+    `≥ ${formatShare(TARGETS.volumeShare)}`,
+    share >= TARGETS.volumeShare,
+  );
+}
+
+export function memoryPhase({ system, report }: BenchContext): void {
+  report.section('memory at the end');
+  const rss = system.residentMemoryMb();
+  for (const name of SERVICES) {
+    report.check(
+      `${name} resident`,
+      `${rss[name]} MB`,
+      `< ${TARGETS.rssMb} MB`,
+      rss[name] < TARGETS.rssMb,
+    );
+  }
+}
+
+/** Orders go round the phase's products in turn. */
+function productFor(scope: PhaseScope, index: number): string {
+  return scope.products[index % scope.products.length].productId;
+}
