@@ -7,6 +7,9 @@ import { backoffDelay, sleep } from '../concurrency/timing';
 // Query filters only take paths the schema knows; a stray key is dropped, not searched for.
 mongoose.set('strictQuery', true);
 
+/** Connections (so commands in flight) per service process; see the comment where it is used. */
+export const MAX_POOL_SIZE = 10;
+
 /**
  * Opens the service's own connection (not mongoose's global one, so several services can live in
  * one test process) and waits for the database, retrying with backoff: in docker-compose a
@@ -29,6 +32,11 @@ export async function connectDatabase(
       bufferCommands: false,
       // Indexes are built once, by syncIndexes at start-up, not again on each model's first use.
       autoIndex: false,
+      // At most this many commands of this process at once. FerretDB on PostgreSQL answers an
+      // update by holding one connection of its pool (50) for the read while it waits for a
+      // second one for the write: 50 updates at once, from all its clients together, deadlock
+      // it for good. A service gains nothing from more: the database has two cores.
+      maxPoolSize: MAX_POOL_SIZE,
       // Every command the driver sends is counted (db_commands_total): the round trips per
       // order are a figure of the benchmark.
       monitorCommands: options.onCommand !== undefined,
