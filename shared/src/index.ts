@@ -15,10 +15,9 @@ export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-lett
 export { UnroutableMessageError } from './messaging/amqp-helpers';
 export { defineServiceTopology } from './messaging/topology';
 export type { ServiceTopology } from './messaging/topology';
-export * from './outbox/outbox';
-export { OutboxRelay, outboxOf } from './outbox/outbox-relay';
-export type { OutboxSource } from './outbox/outbox-relay';
-export { KeyedMutex, lockKey } from './concurrency/keyed-mutex';
+export type { AggregateStore, Change, Decide, Updated } from './aggregates/aggregate-store';
+export { aggregateSchema } from './aggregates/aggregate-schema';
+export * from './errors/domain-errors';
 export * from './http/validation';
 export * from './http/require-admin';
 export * from './http/pagination';

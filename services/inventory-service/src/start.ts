@@ -5,6 +5,7 @@ import { SERVICE_NAME } from './config';
 import { ProductRepository } from './data-access/product-repository';
 import { ReservationRepository } from './data-access/reservation-repository';
 import { SEED_PRODUCTS } from './domain/inventory-rules';
+import { seedProducts } from './domain/set-stock';
 import { inventoryRouter } from './entry-points/api/inventory-routes';
 import { subscribeInventoryHandlers } from './entry-points/events/subscriptions';
 
@@ -13,17 +14,16 @@ export function startInventoryService(config: InventoryServiceConfig): Promise<R
   return startService({
     name: SERVICE_NAME,
     config,
-    compose: ({ db, bus, locks, logger, publishOutboxSoon }) => {
-      const products = new ProductRepository(db, locks);
-      const reservations = new ReservationRepository(db, locks, publishOutboxSoon);
-      const dependencies = { products, reservations, locks };
+    compose: ({ db, bus, stores, logger }) => {
+      const products = new ProductRepository(db, stores);
+      const reservations = new ReservationRepository(db, stores);
+      const dependencies = { products, reservations };
       subscribeInventoryHandlers(bus, dependencies);
       return {
         routers: [inventoryRouter(dependencies, config.adminToken)],
-        outboxes: [reservations.outbox],
         onStart: async () => {
           if (await products.isEmpty()) {
-            await products.seed(SEED_PRODUCTS);
+            await seedProducts(SEED_PRODUCTS, dependencies);
             logger.info('Seeded test products', { count: SEED_PRODUCTS.length });
           }
         },

@@ -56,6 +56,11 @@ export const notificationServiceSettings = {
     'How long an open breaker fails fast before it lets one probe call through',
     Joi.number().integer().min(100).default(10_000),
   ),
+  templateRefreshIntervalMs: setting(
+    'TEMPLATE_REFRESH_INTERVAL_MS',
+    'How often the templates kept in memory are read again (an edit in the database shows then)',
+    Joi.number().integer().min(50).default(60_000),
+  ),
   providerOutageToleranceMs: setting(
     'PROVIDER_OUTAGE_TOLERANCE_MS',
     'Provider outage the retries must outlast; raises MAX_ATTEMPTS for this service as needed (0: off)',

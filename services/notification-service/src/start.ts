@@ -1,5 +1,5 @@
 import type { RunningService } from '@ecommerce/shared';
-import { startService } from '@ecommerce/shared';
+import { errorFields, startService } from '@ecommerce/shared';
 import type { NotificationServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
 import { NotificationRepository } from './data-access/notification-repository';
@@ -36,10 +36,11 @@ export async function startNotificationService(
     providerTimeoutMs: config.providerTimeoutMs,
   });
   let providers: NotificationProviders | undefined;
+  let templatesRepository: TemplateRepository | undefined;
   const running = await startService({
     name: SERVICE_NAME,
     config: { ...config, maxAttempts },
-    compose: ({ db, bus, locks, logger, metrics, publishOutboxSoon }) => {
+    compose: ({ db, bus, stores, logger, metrics }) => {
       if (maxAttempts !== config.maxAttempts) {
         logger.info('More attempts than MAX_ATTEMPTS, to outlast a provider outage', {
           maxAttempts,
@@ -51,13 +52,13 @@ export async function startNotificationService(
         ? { byChannel: options.providers, close: () => undefined }
         : createNotificationProviders(config, { logger, metrics });
       const { byChannel } = providers;
-      const templates = new TemplateRepository(db);
-      const notifications = new NotificationRepository(db, publishOutboxSoon);
+      const templates = new TemplateRepository(db, config.templateRefreshIntervalMs);
+      templatesRepository = templates;
+      const notifications = new NotificationRepository(db, stores);
       const dependencies: NotificationDependencies = {
         notifications,
         templates,
         providers: byChannel,
-        locks,
         logger,
       };
       subscribeNotificationHandlers(bus, dependencies);
@@ -68,8 +69,12 @@ export async function startNotificationService(
           { name: 'smtp', critical: false, status: () => providerHealth(byChannel.email) },
           { name: 'sms', critical: false, status: () => providerHealth(byChannel.sms) },
         ],
-        outboxes: [notifications.outbox],
-        onStart: () => seedDefaultTemplates({ templates, logger }),
+        onStart: async () => {
+          await seedDefaultTemplates({ templates, logger });
+          await templates.startRefreshing((error) =>
+            logger.warn('Reloading notification templates failed', errorFields(error)),
+          );
+        },
       };
     },
   });
@@ -78,6 +83,7 @@ export async function startNotificationService(
     // After the host's stop: no handler is running any more when the providers are released.
     stop: async () => {
       await running.stop();
+      templatesRepository?.stopRefreshing();
       providers?.close();
     },
   };

@@ -12,14 +12,13 @@ export function startOrderService(config: OrderServiceConfig): Promise<RunningSe
   return startService({
     name: SERVICE_NAME,
     config,
-    compose: ({ db, bus, locks, publishOutboxSoon }) => {
-      const orders = new OrderRepository(db, locks, publishOutboxSoon);
+    compose: ({ db, bus, stores }) => {
+      const orders = new OrderRepository(db, stores);
       const idempotencyKeys = new IdempotencyKeyRepository(db);
       const dependencies = { orders, idempotencyKeys };
       subscribeOrderHandlers(bus, dependencies);
       return {
         routers: [orderRouter(dependencies)],
-        outboxes: [orders.outbox],
         prune: (cutoff) => idempotencyKeys.pruneOlderThan(cutoff),
       };
     },

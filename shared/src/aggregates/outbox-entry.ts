@@ -14,7 +14,7 @@ export interface OutboxEntry {
   createdAt: Date;
 }
 
-/** Add as `outbox: { type: [outboxEntrySchema], default: [] }` to a document that publishes. */
+/** The `outbox` array of an aggregate's document (see aggregateSchema). */
 export const outboxEntrySchema = new Schema<OutboxEntry>(
   {
     eventId: { type: String, required: true },

@@ -34,7 +34,20 @@ export interface NewEvent<T extends EventType> {
   causationId?: string | null;
 }
 
+/**
+ * An event as a use case decides it, before the store that writes it numbers it: `sequence`
+ * belongs to the aggregate store, which knows how many events the aggregate has had.
+ */
+export type EventDraft = { [T in EventType]: Omit<EventEnvelope<T>, 'sequence'> }[EventType];
+
 export function createEvent<T extends EventType>(event: NewEvent<T>): EventEnvelope<T> {
+  return { ...draftEvent(event), sequence: event.sequence };
+}
+
+/** A new event without its `sequence`, for a use case whose store numbers it. */
+export function draftEvent<T extends EventType>(
+  event: Omit<NewEvent<T>, 'sequence'>,
+): Omit<EventEnvelope<T>, 'sequence'> {
   return {
     eventId: randomUUID(),
     eventType: event.eventType,
@@ -44,7 +57,6 @@ export function createEvent<T extends EventType>(event: NewEvent<T>): EventEnvel
     correlationId: event.correlationId,
     causationId: event.causationId ?? null,
     aggregateId: event.aggregateId,
-    sequence: event.sequence,
     data: event.data,
   };
 }

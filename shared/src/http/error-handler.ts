@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
+import { ConflictError, DomainError, InvalidError, NotFoundError } from '../errors/domain-errors';
 import { isDatabaseUnavailableError } from '../database/mongo-errors';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
@@ -12,6 +13,9 @@ export interface ErrorBody {
 /** Turns whatever a request threw into the contract's error shape and a fitting status. */
 export function toHttpError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (error instanceof DomainError) {
+    return new AppError(statusOf(error), error.code, error.message, error.details);
+  }
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') {
     return new AppError(400, 'INVALID_JSON', 'Request body is not valid JSON');
@@ -36,6 +40,14 @@ export function toHttpError(error: unknown): AppError {
     return new AppError(status, 'BAD_REQUEST', (error as Error).message);
   }
   return new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on our side');
+}
+
+/** The one place where a domain fact becomes an HTTP status. */
+function statusOf(error: DomainError): number {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof InvalidError) return 400;
+  return 422;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -8,8 +8,7 @@ import { createHttpApp } from '../http/create-http-app';
 import type { HealthCheck } from '../http/health';
 import { upOrDown } from '../http/health';
 import { ServiceMetrics } from '../http/metrics';
-import { KeyedMutex } from '../concurrency/keyed-mutex';
-import { MongoProcessedEventStore } from '../idempotency/processed-events';
+import { AggregateStores } from '../aggregates/aggregate-stores';
 import type { Logger } from '../logging/logger';
 import { createLogger, errorFields } from '../logging/logger';
 import { DeadLetterIndex } from '../messaging/dead-letters';
@@ -17,8 +16,6 @@ import { deadLetterRouter } from '../messaging/dead-letter-routes';
 import type { EventBus } from '../messaging/event-bus';
 import { settlesWithin } from '../concurrency/timing';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
-import type { OutboxSource } from '../outbox/outbox-relay';
-import { OutboxRelay } from '../outbox/outbox-relay';
 
 /** What the host builds for every service before the service adds its own parts. */
 export interface ServiceInfrastructure<C extends ServiceConfig = ServiceConfig> {
@@ -26,20 +23,14 @@ export interface ServiceInfrastructure<C extends ServiceConfig = ServiceConfig> 
   logger: Logger;
   db: Connection;
   bus: EventBus;
-  /** Per-document locks shared with the outbox relay (see KeyedMutex for why they exist). */
-  locks: KeyedMutex;
   metrics: ServiceMetrics;
-  /**
-   * Call after storing an event in a document's outbox, naming the collection (the outbox
-   * source's name) and the document, so that it is published now rather than at the next scan.
-   */
-  publishOutboxSoon: (source: string, documentId: unknown) => void;
+  /** Where the service defines the store of each of its aggregates: its only write path. */
+  stores: Pick<AggregateStores, 'define'>;
 }
 
-/** What a service adds: its routes, its outboxes, and hooks into start-up and clean-up. */
+/** What a service adds: its routes, and hooks into start-up and clean-up. */
 export interface ServiceParts {
   routers: Router[];
-  outboxes?: OutboxSource[];
   healthChecks?: HealthCheck[];
   /** Runs after the database is connected and before traffic (seeding, for instance). */
   onStart?: () => Promise<void>;
@@ -64,7 +55,7 @@ export interface RunningService {
   logger: Logger;
   metrics: ServiceMetrics;
   shutdownTimeoutMs: number;
-  /** Deletes dedup records and the service's own old records, as if `now` were the time. */
+  /** Deletes the service's own old records (idempotency keys, say), as if `now` were the time. */
   prune: (now?: Date) => Promise<void>;
   /** Graceful stop: no new requests or messages, finish what is in hand, close everything. */
   stop: () => Promise<void>;
@@ -73,8 +64,8 @@ export interface RunningService {
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Starts a service the same way for all three: database, event bus, the service's parts, outbox
- * relay, periodic pruning, HTTP. The broker may be down at start-up: the service still serves
+ * Starts a service the same way for all three: database, event bus, the service's parts and
+ * their aggregate stores (outbox publication included), periodic pruning, HTTP. The broker may be down at start-up: the service still serves
  * (health says `degraded`) and connects when it can.
  */
 export async function startService<C extends ServiceConfig>(
@@ -83,11 +74,9 @@ export async function startService<C extends ServiceConfig>(
   const { name, config } = definition;
   const logger = createLogger({ service: name, level: config.logLevel });
   const metrics = new ServiceMetrics(name);
-  const locks = new KeyedMutex();
   const db = await connectDatabase(config.mongodbUri, logger, {
     onCommand: (command) => metrics.dbCommands.inc({ command }),
   });
-  const processedEvents = new MongoProcessedEventStore(db);
   const bus = new RabbitEventBus({
     url: config.rabbitmqUrl,
     service: name,
@@ -97,13 +86,11 @@ export async function startService<C extends ServiceConfig>(
     retryBaseDelayMs: config.retryBaseDelayMs,
     reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     logger,
-    processedEvents,
     deadLetterIndex: new DeadLetterIndex(db),
     metrics,
   });
-  const relay = new OutboxRelay({
+  const stores = new AggregateStores({
     publisher: bus,
-    locks,
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
   });
@@ -113,14 +100,13 @@ export async function startService<C extends ServiceConfig>(
     logger,
     db,
     bus,
-    locks,
     metrics,
-    publishOutboxSoon: (source, documentId) => relay.notify(source, documentId),
+    stores,
   });
   await db.syncIndexes();
   await parts.onStart?.();
   bus.start();
-  relay.start(parts.outboxes ?? []);
+  stores.start();
   // Handlers need the database: while it is away, leave the messages in the broker.
   db.on('disconnected', () => void bus.pause());
   db.on('reconnected', () => void bus.resume());
@@ -129,7 +115,6 @@ export async function startService<C extends ServiceConfig>(
   // No TTL indexes on FerretDB: records past the retention are deleted by the service itself.
   const prune = async (now = new Date()) => {
     const cutoff = new Date(now.getTime() - config.retentionHours * 3_600_000);
-    await processedEvents.pruneOlderThan(cutoff);
     await parts.prune?.(cutoff);
   };
   const pruneTimer = setInterval(
@@ -170,7 +155,7 @@ export async function startService<C extends ServiceConfig>(
       server.closeIdleConnections();
       await bus.stopConsuming(budgetMs * 0.4);
       if (!(await settlesWithin(serverClosed, budgetMs * 0.2))) server.closeAllConnections();
-      if (!(await settlesWithin(relay.stop(), budgetMs * 0.2))) {
+      if (!(await settlesWithin(stores.stop(), budgetMs * 0.2))) {
         logger.warn('Outbox not flushed at shutdown; it is published after the restart');
       }
       await bus.close();

@@ -5,12 +5,12 @@ import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
 import { parseEvent } from '../events/envelope';
 import type { ConsumeOutcome, ServiceMetrics } from '../http/metrics';
-import type { ProcessedEventStore } from '../idempotency/processed-events';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import { sendConfirmed } from './amqp-helpers';
 import type { DeadLetterIndex } from './dead-letters';
+import { RecentlyHandledEvents } from './recently-handled-events';
 import { ATTEMPT_HEADER, attemptOf, decideOnFailure } from './retry-policy';
 import type { ServiceTopology } from './topology';
 
@@ -22,7 +22,6 @@ export interface DeliveryPipelineOptions {
   service: string;
   topology: ServiceTopology;
   handlers: ReadonlyMap<EventType, AnyHandler>;
-  processedEvents: ProcessedEventStore;
   deadLetterIndex: DeadLetterIndex;
   metrics: ServiceMetrics;
   logger: Logger;
@@ -34,8 +33,8 @@ export interface DeliveryPipelineOptions {
  * What happens to one delivery, from receipt to ack:
  *
  *   parse and validate ──never valid──▶ dead-letter at once
- *   event id already handled? ──yes──▶ ack (a duplicate)
- *   handler ──ok──▶ record the event id ──▶ ack
+ *   event id handled lately by this process? ──yes──▶ ack (a duplicate)
+ *   handler ──ok──▶ remember the event id ──▶ ack
  *           ──throws──▶ retry copy to the delay queue of its attempt level ──▶ ack
  *                       or, permanent or out of attempts, dead-letter ──▶ ack
  *
@@ -44,6 +43,8 @@ export interface DeliveryPipelineOptions {
  * with the event's correlation and event ids in the logging context.
  */
 export class DeliveryPipeline {
+  private readonly recentlyHandled = new RecentlyHandledEvents();
+
   constructor(private readonly options: DeliveryPipelineOptions) {}
 
   /**
@@ -75,16 +76,17 @@ export class DeliveryPipeline {
     });
   }
 
-  /** Runs the handler once per event id; what it throws decides retry or dead letter. */
+  /**
+   * Runs the handler, once per event id as far as this process remembers (handlers are
+   * idempotent by business key for what it does not); what it throws decides retry or dead letter.
+   */
   private async process(event: AnyEvent, attempt: number): Promise<'handled' | 'duplicate'> {
     const handler = this.options.handlers.get(event.eventType);
     if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
-    if (await this.options.processedEvents.has(event.eventId)) {
+    if (!(await this.recentlyHandled.runOnce(event.eventId, () => handler(event)))) {
       this.options.logger.info('Skipping an event already handled', { eventType: event.eventType });
       return 'duplicate';
     }
-    await handler(event);
-    await this.options.processedEvents.record(event.eventId, event.eventType);
     this.options.logger.info('Handled event', { eventType: event.eventType, attempt });
     return 'handled';
   }

@@ -2,7 +2,6 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
 import type { ServiceMetrics } from '../http/metrics';
-import type { ProcessedEventStore } from '../idempotency/processed-events';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import { declareTopology, publishConfirmed } from './amqp-helpers';
@@ -30,7 +29,6 @@ export interface RabbitEventBusOptions {
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   logger: Logger;
-  processedEvents: ProcessedEventStore;
   deadLetterIndex: DeadLetterIndex;
   metrics: ServiceMetrics;
 }
@@ -92,7 +90,6 @@ export class RabbitEventBus implements EventBus {
       service: this.options.service,
       topology,
       handlers: this.handlers,
-      processedEvents: this.options.processedEvents,
       deadLetterIndex: this.options.deadLetterIndex,
       metrics: this.options.metrics,
       logger: this.options.logger,

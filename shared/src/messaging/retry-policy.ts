@@ -1,4 +1,5 @@
 import { PermanentError } from '../errors/app-error';
+import { DomainError } from '../errors/domain-errors';
 import type { RetryQueue } from './topology';
 
 /** Header carrying the number of the attempt a delivery is (1 for the first). */
@@ -18,7 +19,11 @@ export function decideOnFailure(
   retryQueues: RetryQueue[],
   random: () => number = Math.random,
 ): FailureDecision {
-  if (error instanceof PermanentError) return { action: 'dead-letter', reason: 'permanent' };
+  // A domain error states a fact about the event's data (an unknown order, a refused message):
+  // the same event fails the same way every time, so it is parked at once.
+  if (error instanceof PermanentError || error instanceof DomainError) {
+    return { action: 'dead-letter', reason: 'permanent' };
+  }
   const level = retryQueues[attempt - 1];
   if (!level) return { action: 'dead-letter', reason: 'attempts-exhausted' };
   return {

@@ -10,7 +10,6 @@ import {
   ServiceMetrics,
   UnroutableMessageError,
 } from '../../src';
-import { MongoProcessedEventStore } from '../../src/idempotency/processed-events';
 import { DeadLetterIndex } from '../../src/messaging/dead-letters';
 import type { TestEnvironment } from '../../src/testing';
 import {
@@ -61,7 +60,6 @@ async function startBus(
     maxAttempts: overrides.maxAttempts ?? 4,
     retryBaseDelayMs: overrides.retryBaseDelayMs ?? 100,
     logger,
-    processedEvents: new MongoProcessedEventStore(db),
     deadLetterIndex: new DeadLetterIndex(db),
     metrics: new ServiceMetrics(service),
   });

@@ -1,32 +1,21 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { AnyEvent, KeyedMutex, OrderLine, OutboxEntry, OutboxSource } from '@ecommerce/shared';
-import {
-  isDuplicateKeyError,
-  lockKey,
-  outboxEntrySchema,
-  outboxOf,
-  toOutboxEntry,
+import type {
+  AggregateStore,
+  Decide,
+  EventDraft,
+  OrderLine,
+  ServiceInfrastructure,
+  Updated,
 } from '@ecommerce/shared';
-import type { Reservation, ReservationStatus } from '../domain/inventory';
+import { aggregateSchema } from '@ecommerce/shared';
+import type { Reservation } from '../domain/inventory';
 
-interface ReservationDocument {
-  _id: string;
-  status: ReservationStatus;
-  lines: OrderLine[];
-  reason?: string;
-  eventSequence: number;
-  outbox: OutboxEntry[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-const reservationSchema = new Schema<ReservationDocument>(
+const reservationSchema = aggregateSchema<Omit<Reservation, 'orderId'>>(
   {
-    _id: { type: String, required: true },
     status: {
       type: String,
-      enum: ['RESERVING', 'RESERVED', 'REJECTED', 'COMMITTED', 'RELEASED', 'VOIDED'],
+      enum: ['RESERVED', 'REJECTED', 'COMMITTED', 'RELEASED', 'VOIDED'],
       required: true,
     },
     lines: {
@@ -42,95 +31,38 @@ const reservationSchema = new Schema<ReservationDocument>(
       default: [],
     },
     reason: String,
-    eventSequence: { type: Number, required: true },
-    outbox: { type: [outboxEntrySchema], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'reservations', versionKey: false },
+  { collection: 'reservations' },
 );
-reservationSchema.index({ 'outbox.eventId': 1 });
 
 /**
  * What the inventory decided per order, keyed by the order id, with the outbox of the
- * `inventory.status.updated` events it owes. Status changes are conditional on the status
- * expected, so a redelivered or late event finds the work already done.
+ * `inventory.status.updated` it owes. Inserted once, already decided; the unique id is what
+ * makes a redelivered order.created, or one that comes after a cancellation, find it.
  */
 export class ReservationRepository {
-  private readonly model: Model<ReservationDocument>;
-  readonly outbox: OutboxSource;
+  private readonly store: AggregateStore<Reservation>;
 
-  constructor(
-    connection: Connection,
-    private readonly locks: KeyedMutex,
-    private readonly onEventStored: (source: string, documentId: unknown) => void,
-  ) {
-    this.model = connection.model<ReservationDocument>('Reservation', reservationSchema);
-    this.outbox = outboxOf(this.model);
+  constructor(connection: Connection, stores: ServiceInfrastructure['stores']) {
+    const model = connection.model('Reservation', reservationSchema);
+    this.store = stores.define<Reservation>(model.collection, { idField: 'orderId' });
   }
 
-  async findByOrderId(orderId: string): Promise<Reservation | null> {
-    const document = await this.model.findById(orderId).lean();
-    return document && toReservation(document);
+  findByOrderId(orderId: string): Promise<Reservation | null> {
+    return this.store.read(orderId);
   }
 
-  /** Records a new reservation in `status` (RESERVING, or VOIDED for a tombstone); false if one exists. */
-  async create(orderId: string, status: ReservationStatus, lines: OrderLine[]): Promise<boolean> {
-    const now = new Date();
-    try {
-      await this.model.create({
-        _id: orderId,
-        status,
-        lines,
-        eventSequence: 0,
-        outbox: [],
-        createdAt: now,
-        updatedAt: now,
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  /** Stores the reservation with its events; false when the order has one already. */
+  create(reservation: Reservation, events: EventDraft[] = []): Promise<boolean> {
+    return this.store.create(reservation.orderId, reservation, events);
   }
 
-  /**
-   * Moves the reservation from `from` to `to`, storing `eventFor`'s event (if any) with the
-   * reservation's next sequence in the same write. False when it was no longer in `from`.
-   */
-  async transition(
+  update<R = undefined>(
     orderId: string,
-    from: ReservationStatus,
-    to: { status: ReservationStatus; reason?: string },
-    eventFor?: (sequence: number) => AnyEvent,
-  ): Promise<boolean> {
-    const changed = await this.locks.run(lockKey(this.outbox.name, orderId), async () => {
-      const current = await this.model.findById(orderId).lean();
-      if (!current || current.status !== from) return false;
-      const event = eventFor?.(current.eventSequence + 1);
-      const result = await this.model.updateOne(
-        { _id: orderId, status: from, eventSequence: current.eventSequence },
-        {
-          $set: {
-            status: to.status,
-            updatedAt: new Date(),
-            ...(to.reason && { reason: to.reason }),
-          },
-          ...(event && { $inc: { eventSequence: 1 }, $push: { outbox: toOutboxEntry(event) } }),
-        },
-      );
-      return result.modifiedCount === 1;
-    });
-    if (changed && eventFor) this.onEventStored(this.outbox.name, orderId);
-    return changed;
+    decide: Decide<Reservation, R>,
+  ): Promise<Updated<Reservation, R> | null> {
+    return this.store.update(orderId, decide);
   }
-}
-
-function toReservation(document: ReservationDocument): Reservation {
-  return {
-    orderId: document._id,
-    status: document.status,
-    lines: document.lines.map(({ productId, quantity }) => ({ productId, quantity })),
-    ...(document.reason && { reason: document.reason }),
-  };
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
+import { draftEvent } from '@ecommerce/shared';
 import { SERVICE_NAME } from '../config';
 
 export interface ReservationOutcome {
@@ -7,17 +7,22 @@ export interface ReservationOutcome {
   reason?: string;
 }
 
-/** The inventory's answer to an order.created, caused by it and carrying its correlation id. */
+/** The event that caused the inventory's step. */
+export interface Cause {
+  correlationId: string;
+  causationId: string;
+}
+
+/** The inventory's answer to an order.created, numbered by the reservation's store. */
 export function inventoryStatusUpdated(
   orderId: string,
   outcome: ReservationOutcome,
-  cause: { sequence: number; correlationId: string; causationId: string },
-): EventEnvelope<'inventory.status.updated'> {
-  return createEvent({
+  cause: Cause,
+): Omit<EventEnvelope<'inventory.status.updated'>, 'sequence'> {
+  return draftEvent({
     eventType: 'inventory.status.updated',
     source: SERVICE_NAME,
     aggregateId: orderId,
-    sequence: cause.sequence,
     correlationId: cause.correlationId,
     causationId: cause.causationId,
     data: { orderId, status: outcome.status, ...(outcome.reason && { reason: outcome.reason }) },

@@ -1,4 +1,3 @@
-import type { KeyedMutex } from '@ecommerce/shared';
 import type { ProductRepository } from '../data-access/product-repository';
 import type { ReservationRepository } from '../data-access/reservation-repository';
 
@@ -6,8 +5,4 @@ import type { ReservationRepository } from '../data-access/reservation-repositor
 export interface InventoryDependencies {
   products: ProductRepository;
   reservations: ReservationRepository;
-  /** Serialises the handling of events about one order within this instance. */
-  locks: KeyedMutex;
 }
-
-export const orderLock = (orderId: string) => `order:${orderId}`;

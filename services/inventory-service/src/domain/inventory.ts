@@ -9,19 +9,35 @@ export interface Product {
   updatedAt: Date;
 }
 
+/** The units one PENDING order holds in a product; at most one per order in a product. */
+export interface Hold {
+  orderId: string;
+  quantity: number;
+}
+
 /**
- * What the inventory did about one order. RESERVING is the short moment while holds are being
- * placed (a crash there is resumed on redelivery); VOIDED is the tombstone of an order cancelled
- * before its order.created arrived, so that the late event reserves nothing.
+ * A product as its store keeps it: with the holds of the orders still PENDING, which make every
+ * stock step idempotent (an order's hold is either there or not).
  */
-export type ReservationStatus =
-  'RESERVING' | 'RESERVED' | 'REJECTED' | 'COMMITTED' | 'RELEASED' | 'VOIDED';
+export interface StockedProduct extends Product {
+  holds: Hold[];
+}
+
+/**
+ * What the inventory did about one order, stored once already decided: RESERVED (its holds are
+ * in the products) or REJECTED (with why), then COMMITTED or RELEASED when the order is final.
+ * VOIDED is the tombstone of an order cancelled before its order.created arrived, so that the
+ * late event reserves nothing.
+ */
+export type ReservationStatus = 'RESERVED' | 'REJECTED' | 'COMMITTED' | 'RELEASED' | 'VOIDED';
 
 export interface Reservation {
   orderId: string;
   status: ReservationStatus;
   lines: OrderLine[];
   reason?: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface InventorySummary {

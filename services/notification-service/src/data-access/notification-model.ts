@@ -1,22 +1,15 @@
 import type { Connection, Model } from 'mongoose';
-import { Schema } from 'mongoose';
-import type { OutboxEntry } from '@ecommerce/shared';
-import { outboxEntrySchema } from '@ecommerce/shared';
+import { aggregateSchema } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
 
 /**
  * A notification. `_id` is `<orderId>:<status>:<channel>` for one about an order (the unique
  * key that keeps it single) and a UUID for one sent through the API.
  */
-export type NotificationDocument = Omit<Notification, 'id'> & {
-  _id: string;
-  /** A `notification.requested` waiting to be published: the retry of an API notification. */
-  outbox?: OutboxEntry[];
-};
+export type NotificationDocument = Omit<Notification, 'id'> & { _id: string };
 
-const notificationSchema = new Schema<NotificationDocument>(
+const notificationSchema = aggregateSchema<Omit<Notification, 'id'>>(
   {
-    _id: { type: String, required: true },
     type: { type: String, enum: ['email', 'sms', 'log'], required: true },
     recipient: { type: String, required: true },
     template: { type: String, required: true },
@@ -33,14 +26,12 @@ const notificationSchema = new Schema<NotificationDocument>(
     createdAt: { type: Date, required: true },
     lastAttemptAt: { type: Date, required: true },
     sentAt: Date,
-    outbox: { type: [outboxEntrySchema], default: undefined },
   },
-  { collection: 'notifications', versionKey: false },
+  { collection: 'notifications' },
 );
 notificationSchema.index({ createdAt: -1, _id: 1 });
 notificationSchema.index({ orderId: 1, createdAt: -1 });
 notificationSchema.index({ recipient: 1, createdAt: -1 });
-notificationSchema.index({ 'outbox.eventId': 1 });
 
 export function notificationModel(connection: Connection): Model<NotificationDocument> {
   return connection.model<NotificationDocument>('Notification', notificationSchema);

@@ -1,8 +1,13 @@
 import type { Connection, FilterQuery, Model } from 'mongoose';
-import type { AnyEvent, OutboxSource, Page } from '@ecommerce/shared';
-import { findPage, isDuplicateKeyError, outboxOf, toOutboxEntry } from '@ecommerce/shared';
+import type {
+  AggregateStore,
+  Decide,
+  Page,
+  ServiceInfrastructure,
+  Updated,
+} from '@ecommerce/shared';
+import { findPage } from '@ecommerce/shared';
 import type { Notification } from '../domain/notification';
-import type { DeliveryReceipt } from '../domain/notification-provider';
 import type { NotificationDocument } from './notification-model';
 import { notificationModel } from './notification-model';
 
@@ -12,49 +17,33 @@ export interface NotificationFilter {
 }
 
 /**
- * Notifications in MongoDB, returned as plain `Notification` objects. Every write is one
- * single-document operation: the insert claims a notification (unique `_id`), and later attempts
- * claim it again by compare-and-set on `attempts`.
+ * Notifications in MongoDB, returned as plain `Notification` objects. Writes go through the
+ * aggregate store: the insert claims a notification (unique `_id`), every later step is a
+ * decision on its current state (claim an attempt, record the outcome, ask for a retry).
  */
 export class NotificationRepository {
   private readonly model: Model<NotificationDocument>;
-  readonly outbox: OutboxSource;
+  private readonly store: AggregateStore<Notification>;
 
-  constructor(
-    connection: Connection,
-    private readonly onEventStored: (source: string, documentId: unknown) => void = () => {},
-  ) {
+  constructor(connection: Connection, stores: ServiceInfrastructure['stores']) {
     this.model = notificationModel(connection);
-    this.outbox = outboxOf(this.model);
-  }
-
-  /**
-   * Hands a FAILED notification to the event bus for more attempts, with backoff: stores the
-   * `notification.requested` event in its outbox. A no-op unless it is still FAILED.
-   */
-  async scheduleRetry(id: string, event: AnyEvent): Promise<void> {
-    const result = await this.model.updateOne(
-      { _id: id, status: 'FAILED' },
-      { $push: { outbox: toOutboxEntry(event) } },
-    );
-    if (result.modifiedCount === 1) this.onEventStored(this.outbox.name, id);
+    this.store = stores.define<Notification>(this.model.collection, { idField: 'id' });
   }
 
   /** Stores a new notification; false when one with that id exists already. */
-  async insert(notification: Notification): Promise<boolean> {
-    const { id, ...fields } = notification;
-    try {
-      await this.model.create({ _id: id, ...fields });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  insert(notification: Notification): Promise<boolean> {
+    return this.store.create(notification.id, notification);
   }
 
-  async findById(id: string): Promise<Notification | null> {
-    const document = await this.model.findById(id).lean();
-    return document && toNotification(document);
+  findById(id: string): Promise<Notification | null> {
+    return this.store.read(id);
+  }
+
+  update<R = undefined>(
+    id: string,
+    decide: Decide<Notification, R>,
+  ): Promise<Updated<Notification, R> | null> {
+    return this.store.update(id, decide);
   }
 
   async list(
@@ -66,72 +55,6 @@ export class NotificationRepository {
     if (filter.recipient !== undefined) query.recipient = filter.recipient;
     const { documents, total } = await findPage(this.model, query, page);
     return { items: documents.map(toNotification), total };
-  }
-
-  /**
-   * Starts another attempt on a notification not yet sent, provided nobody started one since
-   * `seen` was read (its `attempts` is unchanged). Returns the claimed notification, or null when
-   * another attempt got there first.
-   */
-  async claimAttempt(seen: Notification, now: Date): Promise<Notification | null> {
-    const claimed = await this.model
-      .findOneAndUpdate(
-        { _id: seen.id, attempts: seen.attempts, status: { $ne: 'SENT' } },
-        {
-          $set: { status: 'PENDING', lastAttemptAt: now },
-          $inc: { attempts: 1 },
-          $unset: { error: 1 },
-        },
-        { new: true },
-      )
-      .lean();
-    return claimed && toNotification(claimed);
-  }
-
-  /** Whichever attempt it was, the message went out: the notification is sent. */
-  async markSent(
-    id: string,
-    provider: string,
-    receipt: DeliveryReceipt,
-    sentAt: Date,
-  ): Promise<Notification> {
-    const updated = await this.model
-      .findOneAndUpdate(
-        { _id: id },
-        {
-          $set: {
-            status: 'SENT',
-            provider,
-            sentAt,
-            ...(receipt.providerMessageId !== undefined && {
-              providerMessageId: receipt.providerMessageId,
-            }),
-          },
-          $unset: { error: 1 },
-        },
-        { new: true },
-      )
-      .lean();
-    if (!updated) throw new Error(`Notification ${id} vanished while being marked sent`);
-    return toNotification(updated);
-  }
-
-  /**
-   * Records a failed attempt, unless a later attempt has claimed the notification or it was sent
-   * meanwhile (a failure must never overwrite a success). Returns the notification as it is now.
-   */
-  async markFailed(attempt: Notification, provider: string, error: string): Promise<Notification> {
-    const updated = await this.model
-      .findOneAndUpdate(
-        { _id: attempt.id, attempts: attempt.attempts, status: 'PENDING' },
-        { $set: { status: 'FAILED', provider, error } },
-        { new: true },
-      )
-      .lean();
-    if (updated) return toNotification(updated);
-    const current = await this.findById(attempt.id);
-    if (!current) throw new Error(`Notification ${attempt.id} vanished while being marked failed`);
-    return current;
   }
 }
 

@@ -4,22 +4,54 @@ import type { NotificationTemplate, TemplateType } from '../domain/template';
 import type { TemplateDocument } from './template-model';
 import { templateId, templateModel } from './template-model';
 
-/** Notification templates in MongoDB, returned as plain `NotificationTemplate` objects. */
+/**
+ * Notification templates in MongoDB, returned as plain `NotificationTemplate` objects. They are
+ * seeded and rarely change, so they are answered from memory: loaded at start, after every
+ * insert, on a miss, and again every `refreshIntervalMs` (an edit made in the database, or a
+ * template deleted there, shows up then).
+ */
 export class TemplateRepository {
   private readonly model: Model<TemplateDocument>;
+  private cache = new Map<string, NotificationTemplate>();
+  private refreshTimer?: NodeJS.Timeout;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly refreshIntervalMs: number,
+  ) {
     this.model = templateModel(connection);
   }
 
   async find(name: string, type: TemplateType): Promise<NotificationTemplate | null> {
-    const document = await this.model.findById(templateId(name, type)).lean();
-    return document && toTemplate(document);
+    const id = templateId(name, type);
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const document = await this.model.findById(id).lean();
+    if (!document) return null;
+    const template = toTemplate(document);
+    this.cache.set(id, template);
+    return template;
   }
 
-  async list(): Promise<NotificationTemplate[]> {
-    const documents = await this.model.find().sort({ name: 1, type: 1 }).lean();
-    return documents.map(toTemplate);
+  /** Every template, by name then channel, as the service currently uses them (from memory). */
+  list(): NotificationTemplate[] {
+    return [...this.cache.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type),
+    );
+  }
+
+  /** Loads every template into memory, and keeps doing so on a timer until `stopRefreshing`. */
+  async startRefreshing(onError: (error: unknown) => void): Promise<void> {
+    await this.reload();
+    this.refreshTimer = setInterval(
+      () => void this.reload().catch(onError),
+      this.refreshIntervalMs,
+    );
+    this.refreshTimer.unref();
+  }
+
+  stopRefreshing(): void {
+    clearInterval(this.refreshTimer);
   }
 
   /**
@@ -38,7 +70,13 @@ export class TemplateRepository {
         if (!isDuplicateKeyError(error)) throw error;
       }
     }
+    if (added.length > 0) await this.reload();
     return added;
+  }
+
+  private async reload(): Promise<void> {
+    const documents = await this.model.find().lean();
+    this.cache = new Map(documents.map((document) => [document._id, toTemplate(document)]));
   }
 }
 

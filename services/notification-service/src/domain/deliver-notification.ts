@@ -1,9 +1,13 @@
-import { errorFields, PermanentError } from '@ecommerce/shared';
+import { errorFields } from '@ecommerce/shared';
 import type { Notification } from './notification';
 import type { NotificationDependencies } from './notification-ports';
 import { MessageRefusedError } from './notification-provider';
-import { DeliveryFailedError, DeliveryInProgressError } from './notification-errors';
-import { nextDeliveryStep } from './notification-rules';
+import {
+  DeliveryFailedError,
+  DeliveryInProgressError,
+  NotificationRefusedError,
+} from './notification-errors';
+import { claimAttempt, recordFailure, recordSent } from './notification-rules';
 
 /** A delivery attempt as stored, and whether a failure was the provider refusing the message. */
 export interface DeliveryOutcome {
@@ -45,15 +49,17 @@ export async function deliverNotification(
       attempt: notification.attempts,
       error: reason,
     });
+    const failed = await notifications.update(
+      notification.id,
+      recordFailure(notification, provider.name, reason),
+    );
     return {
-      notification: await notifications.markFailed(notification, provider.name, reason),
+      notification: stored(failed?.state, notification.id),
       refused: error instanceof MessageRefusedError,
     };
   }
-  return {
-    notification: await notifications.markSent(notification.id, provider.name, receipt, new Date()),
-    refused: false,
-  };
+  const sent = await notifications.update(notification.id, recordSent(provider.name, receipt));
+  return { notification: stored(sent?.state, notification.id), refused: false };
 }
 
 /**
@@ -61,39 +67,39 @@ export async function deliverNotification(
  * another attempt holds its lease (then throws, so that the event is retried later).
  */
 export async function attemptAgainIfDue(
-  existing: Notification,
+  notificationId: string,
   dependencies: NotificationDependencies,
 ): Promise<void> {
   const { notifications, logger } = dependencies;
-  switch (nextDeliveryStep(existing, new Date())) {
+  const claimed = await notifications.update(notificationId, claimAttempt());
+  if (!claimed) throw new Error(`Notification ${notificationId} vanished while being attempted`);
+  switch (claimed.result) {
     case 'done':
-      logger.info('Notification already sent, not sending it again', {
-        notificationId: existing.id,
-      });
+      logger.info('Notification already sent, not sending it again', { notificationId });
       return;
     case 'in-flight':
-      throw new DeliveryInProgressError(existing.id);
-    case 'attempt-again': {
-      const claimed = await notifications.claimAttempt(existing, new Date());
-      if (!claimed) throw new DeliveryInProgressError(existing.id);
+      throw new DeliveryInProgressError(notificationId);
+    default:
       logger.info('Attempting an unsent notification again', {
-        notificationId: claimed.id,
-        attempt: claimed.attempts,
+        notificationId,
+        attempt: claimed.state.attempts,
       });
-      return requireSent(await deliverNotification(claimed, dependencies));
-    }
+      return requireSent(await deliverNotification(claimed.state, dependencies));
   }
 }
 
 /**
- * Throws unless the attempt sent the notification: a PermanentError when the provider refused
- * the message for good (the event goes to the DLQ at once), else a transient error (retried).
+ * Throws unless the attempt sent the notification: a refusal for good is an InvalidError (the
+ * event goes to the DLQ at once), anything else a transient error (retried).
  */
 export function requireSent({ notification, refused }: DeliveryOutcome): void {
   if (notification.status === 'SENT') return;
   const reason = notification.error ?? notification.status;
-  if (refused) {
-    throw new PermanentError(`Notification ${notification.id} was refused: ${reason}`);
-  }
+  if (refused) throw new NotificationRefusedError(notification.id, reason);
   throw new DeliveryFailedError(notification.id, reason);
+}
+
+function stored(notification: Notification | undefined, id: string): Notification {
+  if (!notification) throw new Error(`Notification ${id} vanished while being delivered`);
+  return notification;
 }

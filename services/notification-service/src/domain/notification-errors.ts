@@ -1,18 +1,42 @@
-import { badRequest, notFound, PermanentError } from '@ecommerce/shared';
+import { InvalidError, NotFoundError } from '@ecommerce/shared';
 import type { TemplateType } from './template';
 
-/** A template uses variables that were not given. Pure code throws it; use cases translate it. */
-export class MissingTemplateVariablesError extends Error {
+/**
+ * A template uses variables that were not given. For a request that is bad input; for an order
+ * event it means an edited template asks for something events do not carry: only a fix helps.
+ */
+export class MissingTemplateVariablesError extends InvalidError {
   constructor(
     readonly template: string,
     readonly templateType: TemplateType,
     readonly missing: string[],
   ) {
     super(
+      'MISSING_TEMPLATE_VARIABLE',
       `Template ${template} (${templateType}) needs variable${missing.length > 1 ? 's' : ''} ` +
         `${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not given`,
+      { missing },
     );
-    this.name = 'MissingTemplateVariablesError';
+  }
+}
+
+/** No template of that name for that channel (asked for by a request, or gone from the seed). */
+export class TemplateNotFoundError extends NotFoundError {
+  constructor(name: string, type: TemplateType) {
+    super('TEMPLATE_NOT_FOUND', `No ${type} template named "${name}"`);
+  }
+}
+
+export class NotificationNotFoundError extends NotFoundError {
+  constructor(notificationId: string) {
+    super('NOTIFICATION_NOT_FOUND', `Notification ${notificationId} does not exist`);
+  }
+}
+
+/** The provider refused the message for good (a bad address, say): attempting again cannot help. */
+export class NotificationRefusedError extends InvalidError {
+  constructor(notificationId: string, reason: string) {
+    super('NOTIFICATION_REFUSED', `Notification ${notificationId} was refused: ${reason}`);
   }
 }
 
@@ -35,17 +59,3 @@ export class DeliveryFailedError extends Error {
     this.name = 'DeliveryFailedError';
   }
 }
-
-const templateNotFoundMessage = (name: string, type: TemplateType) =>
-  `No ${type} template named "${name}"`;
-
-/** HTTP: the request names a template that does not exist for its channel. */
-export const templateNotFound = (name: string, type: TemplateType) =>
-  notFound(templateNotFoundMessage(name, type), 'TEMPLATE_NOT_FOUND');
-
-/** Events: a template the service seeds itself is gone; retrying cannot bring it back. */
-export const templateMissingForEvent = (name: string, type: TemplateType) =>
-  new PermanentError(templateNotFoundMessage(name, type));
-
-export const missingVariablesInRequest = (error: MissingTemplateVariablesError) =>
-  badRequest(error.message, { missing: error.missing }, 'MISSING_TEMPLATE_VARIABLE');

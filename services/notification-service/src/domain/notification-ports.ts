@@ -1,4 +1,4 @@
-import type { KeyedMutex, Logger } from '@ecommerce/shared';
+import type { Logger } from '@ecommerce/shared';
 import type { NotificationRepository } from '../data-access/notification-repository';
 import type { TemplateRepository } from '../data-access/template-repository';
 import type { ProvidersByChannel } from './notification-provider';
@@ -8,7 +8,5 @@ export interface NotificationDependencies {
   notifications: NotificationRepository;
   templates: TemplateRepository;
   providers: ProvidersByChannel;
-  /** Serialises the attempts on one notification within this process (see KeyedMutex). */
-  locks: KeyedMutex;
   logger: Logger;
 }

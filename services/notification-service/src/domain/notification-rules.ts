@@ -1,6 +1,7 @@
-import type { Contact } from '@ecommerce/shared';
+import type { Change, Contact } from '@ecommerce/shared';
 import { ORDER_CANCELLED, ORDER_CONFIRMATION } from './default-templates';
 import type { Channel, FinalOrderStatus, Notification } from './notification';
+import type { DeliveryReceipt } from './notification-provider';
 import type { RenderedMessage, TemplateType, TemplateVariables } from './template';
 
 export interface DeliveryTarget {
@@ -103,4 +104,66 @@ export function newPendingNotification(
     createdAt: now,
     lastAttemptAt: now,
   };
+}
+
+/**
+ * Claims another attempt on an existing notification when that is due (see nextDeliveryStep):
+ * PENDING again, one more attempt, the last error cleared. The step is the caller's result, so
+ * it knows whether to deliver, to do nothing, or to wait for the attempt in flight.
+ */
+export function claimAttempt(now: Date = new Date()) {
+  return (notification: Notification): Change<Notification, DeliveryStep> => {
+    const step = nextDeliveryStep(notification, now);
+    if (step !== 'attempt-again') return { result: step };
+    return {
+      next: {
+        ...withoutError(notification),
+        status: 'PENDING',
+        attempts: notification.attempts + 1,
+        lastAttemptAt: now,
+      },
+      result: step,
+    };
+  };
+}
+
+/** Whichever attempt it was, the message went out: the notification is sent. */
+export function recordSent(provider: string, receipt: DeliveryReceipt, now: Date = new Date()) {
+  return (notification: Notification): Change<Notification> => {
+    return {
+      next: {
+        ...withoutError(notification),
+        status: 'SENT',
+        provider,
+        sentAt: now,
+        ...(receipt.providerMessageId !== undefined && {
+          providerMessageId: receipt.providerMessageId,
+        }),
+      },
+    };
+  };
+}
+
+/**
+ * Records a failed attempt, unless a later attempt has claimed the notification or it was sent
+ * meanwhile (a failure must never overwrite a success).
+ */
+export function recordFailure(
+  attempt: Pick<Notification, 'attempts'>,
+  provider: string,
+  error: string,
+) {
+  return (notification: Notification): Change<Notification> | null => {
+    if (notification.attempts !== attempt.attempts || notification.status !== 'PENDING') {
+      return null;
+    }
+    return { next: { ...notification, status: 'FAILED', provider, error } };
+  };
+}
+
+/** The notification without the error of its last attempt (a new attempt, or a success). */
+function withoutError(notification: Notification): Notification {
+  const copy = { ...notification };
+  delete copy.error;
+  return copy;
 }

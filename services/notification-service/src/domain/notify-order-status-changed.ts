@@ -1,8 +1,8 @@
 import type { Contact } from '@ecommerce/shared';
-import { lockKey, PermanentError } from '@ecommerce/shared';
+import { DomainError } from '@ecommerce/shared';
 import { attemptAgainIfDue, deliverNotification, requireSent } from './deliver-notification';
 import type { FinalOrderStatus } from './notification';
-import { MissingTemplateVariablesError, templateMissingForEvent } from './notification-errors';
+import { TemplateNotFoundError } from './notification-errors';
 import type { NotificationDependencies } from './notification-ports';
 import type { DeliveryTarget } from './notification-rules';
 import {
@@ -26,14 +26,12 @@ export interface OrderStatusChange {
   contact?: Contact;
 }
 
-const LOCK_NAMESPACE = 'notifications';
-
 /**
  * An order was confirmed or cancelled: tell its customer once per channel. The notification's id
  * is its order, status and channel, so a repeated event, or another event stating the same fact,
  * finds it stored and sends nothing, while a notification left unsent (a failed attempt, a crash
  * mid-attempt) is attempted again. Throws when a channel could not be served, so that the event
- * is retried (a PermanentError when retrying cannot help); channels already sent are skipped then.
+ * is retried (a domain error when retrying cannot help); channels already sent are skipped then.
  */
 export async function notifyOrderStatusChanged(
   change: OrderStatusChange,
@@ -43,9 +41,7 @@ export async function notifyOrderStatusChanged(
   for (const target of deliveryTargetsFor(change.contact, change.userId)) {
     const id = notificationKey(change.orderId, change.status, target.channel);
     try {
-      await dependencies.locks.run(lockKey(LOCK_NAMESPACE, id), () =>
-        notifyOnce(id, target, change, dependencies),
-      );
+      await notifyOnce(id, target, change, dependencies);
     } catch (error) {
       // Every channel gets its chance before the event goes back: a down SMS gateway must not
       // hold back the email.
@@ -53,19 +49,22 @@ export async function notifyOrderStatusChanged(
     }
   }
   if (failures.length > 0) {
-    throw failures.find((failure) => !(failure instanceof PermanentError)) ?? failures[0];
+    // A transient failure first: the event is then retried, for that channel's sake.
+    throw failures.find((failure) => !(failure instanceof DomainError)) ?? failures[0];
   }
 }
 
+/**
+ * One insert and one update (SENT) on the way that matters: the insert claims the notification;
+ * when it is already there (a repeat, or another event stating the same fact) it is attempted
+ * again only if that is due.
+ */
 async function notifyOnce(
   id: string,
   target: DeliveryTarget,
   change: OrderStatusChange,
   dependencies: NotificationDependencies,
 ): Promise<void> {
-  const existing = await dependencies.notifications.findById(id);
-  if (existing) return attemptAgainIfDue(existing, dependencies);
-
   const templateName = templateNameFor(change.status);
   const notification = newPendingNotification(
     {
@@ -82,10 +81,7 @@ async function notifyOnce(
   if (await dependencies.notifications.insert(notification)) {
     return requireSent(await deliverNotification(notification, dependencies));
   }
-  // Another instance stored it between our read and our insert.
-  const stored = await dependencies.notifications.findById(id);
-  if (!stored) throw new Error(`Notification ${id} exists but could not be read`);
-  return attemptAgainIfDue(stored, dependencies);
+  return attemptAgainIfDue(id, dependencies);
 }
 
 async function render(
@@ -96,12 +92,8 @@ async function render(
 ): Promise<RenderedMessage> {
   const templateType = templateTypeFor(target.channel);
   const template = await templates.find(templateName, templateType);
-  if (!template) throw templateMissingForEvent(templateName, templateType);
-  try {
-    return renderTemplate(template, orderTemplateVariables(change));
-  } catch (error) {
-    // An edited template asks for something order events do not carry: only a fix helps.
-    if (error instanceof MissingTemplateVariablesError) throw new PermanentError(error.message);
-    throw error;
-  }
+  // Both a missing template and one asking for variables order events do not carry are domain
+  // errors: retrying cannot help, only a fix of the templates does.
+  if (!template) throw new TemplateNotFoundError(templateName, templateType);
+  return renderTemplate(template, orderTemplateVariables(change));
 }

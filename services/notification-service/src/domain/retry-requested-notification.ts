@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@ecommerce/shared';
-import { lockKey, PermanentError } from '@ecommerce/shared';
 import { attemptAgainIfDue } from './deliver-notification';
+import { NotificationNotFoundError } from './notification-errors';
 import type { NotificationDependencies } from './notification-ports';
 
 /**
@@ -13,9 +13,8 @@ export async function retryRequestedNotification(
   dependencies: NotificationDependencies,
 ): Promise<void> {
   const { notificationId } = event.data;
-  await dependencies.locks.run(lockKey('notifications', notificationId), async () => {
-    const notification = await dependencies.notifications.findById(notificationId);
-    if (!notification) throw new PermanentError(`Notification ${notificationId} does not exist`);
-    await attemptAgainIfDue(notification, dependencies);
-  });
+  if (!(await dependencies.notifications.findById(notificationId))) {
+    throw new NotificationNotFoundError(notificationId);
+  }
+  await attemptAgainIfDue(notificationId, dependencies);
 }

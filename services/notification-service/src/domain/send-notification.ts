@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, currentCorrelationId } from '@ecommerce/shared';
+import type { Change } from '@ecommerce/shared';
+import { currentCorrelationId, draftEvent } from '@ecommerce/shared';
 import { SERVICE_NAME } from '../config';
 import { deliverNotification } from './deliver-notification';
 import type { Notification, NotificationRequest } from './notification';
-import {
-  MissingTemplateVariablesError,
-  missingVariablesInRequest,
-  templateNotFound,
-} from './notification-errors';
+import { TemplateNotFoundError } from './notification-errors';
 import type { NotificationDependencies } from './notification-ports';
 import { newPendingNotification } from './notification-rules';
-import type { RenderedMessage } from './template';
 import { renderTemplate } from './template-rendering';
 
 /**
@@ -25,14 +21,8 @@ export async function sendNotification(
   dependencies: NotificationDependencies,
 ): Promise<Notification> {
   const template = await dependencies.templates.find(request.template, request.type);
-  if (!template) throw templateNotFound(request.template, request.type);
-  let message: RenderedMessage;
-  try {
-    message = renderTemplate(template, request.variables ?? {});
-  } catch (error) {
-    if (error instanceof MissingTemplateVariablesError) throw missingVariablesInRequest(error);
-    throw error;
-  }
+  if (!template) throw new TemplateNotFoundError(request.template, request.type);
+  const message = renderTemplate(template, request.variables ?? {});
 
   const notification = newPendingNotification(
     {
@@ -52,17 +42,29 @@ export async function sendNotification(
     dependencies,
   );
   if (attempted.status === 'FAILED' && !refused) {
-    await dependencies.notifications.scheduleRetry(
-      attempted.id,
-      createEvent({
-        eventType: 'notification.requested',
-        source: SERVICE_NAME,
-        aggregateId: attempted.id,
-        sequence: 1,
-        correlationId: currentCorrelationId(),
-        data: { notificationId: attempted.id },
-      }),
-    );
+    await dependencies.notifications.update(attempted.id, requestRetry(currentCorrelationId()));
   }
   return attempted;
+}
+
+/**
+ * Hands a FAILED notification to the event bus for more attempts, with backoff: its
+ * `notification.requested` goes into its outbox. Nothing unless it is still FAILED.
+ */
+function requestRetry(correlationId: string) {
+  return (notification: Notification): Change<Notification> | null => {
+    if (notification.status !== 'FAILED') return null;
+    return {
+      next: notification,
+      events: [
+        draftEvent({
+          eventType: 'notification.requested',
+          source: SERVICE_NAME,
+          aggregateId: notification.id,
+          correlationId,
+          data: { notificationId: notification.id },
+        }),
+      ],
+    };
+  };
 }

@@ -32,7 +32,8 @@ beforeAll(async () => {
       config = loaded;
       return startNotificationService(config);
     },
-    env: { MAX_ATTEMPTS: '3' },
+    // Templates are kept in memory: reread often, so that a template deleted here shows soon.
+    env: { MAX_ATTEMPTS: '3', TEMPLATE_REFRESH_INTERVAL_MS: '100' },
   });
   // Calls through: the log provider still writes, and tests count what it wrote.
   jest.spyOn(subject.service.logger, 'info');
@@ -428,10 +429,15 @@ describe('when an order is confirmed or cancelled', () => {
   });
 
   it('then a missing template dead-letters the event at once, and a replay after the fix delivers', async () => {
+    const smsCancelled = expect.objectContaining({ name: 'order_cancelled', type: 'sms' });
+    /** Waits until the service's templates in memory (what GET /api/templates lists) pass `check`. */
+    const untilTemplates = (check: (listed: unknown[]) => void) =>
+      eventually(async () => check((await api().get('/api/templates').expect(200)).body));
     const orderId = uniqueOrderId('no-template');
     const smsTemplate = await templates().findOne({ _id: 'order_cancelled:sms' });
     expect(smsTemplate).not.toBeNull();
     await templates().deleteOne({ _id: 'order_cancelled:sms' });
+    await untilTemplates((listed) => expect(listed).not.toContainEqual(smsCancelled));
     const event = orderStatusUpdated(orderId, 'CANCELLED', {
       reason: 'Cancelled by customer',
       contact: { phone: '+4915112345678' },
@@ -448,6 +454,7 @@ describe('when an order is confirmed or cancelled', () => {
     } finally {
       await templates().insertOne(smsTemplate!);
     }
+    await untilTemplates((listed) => expect(listed).toContainEqual(smsCancelled));
 
     const replay = await api()
       .post('/api/admin/dlq/replay')

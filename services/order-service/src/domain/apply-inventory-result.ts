@@ -1,8 +1,7 @@
 import type { EventEnvelope } from '@ecommerce/shared';
-import { PermanentError } from '@ecommerce/shared';
-import { orderStatusUpdated } from './order-events';
+import { OrderNotFoundError } from './order-errors';
 import type { OrderDependencies } from './order-ports';
-import { statusChangeFromInventory } from './order-rules';
+import { finalise, statusChangeFromInventory } from './order-rules';
 
 /** The inventory reserved the order's stock, or could not: confirm or cancel the order. */
 export async function applyInventoryResult(
@@ -10,16 +9,10 @@ export async function applyInventoryResult(
   { orders }: Pick<OrderDependencies, 'orders'>,
 ): Promise<void> {
   const { orderId } = event.data;
-  const order = await orders.changeStatus(
-    orderId,
-    (current) => statusChangeFromInventory(current, event.data),
-    (current, change, sequence) =>
-      orderStatusUpdated(current, change, {
-        sequence,
-        correlationId: event.correlationId,
-        causationId: event.eventId,
-      }),
+  const cause = { correlationId: event.correlationId, causationId: event.eventId };
+  const updated = await orders.update(orderId, (order) =>
+    finalise(order, statusChangeFromInventory(order, event.data), cause),
   );
   // The inventory only answers order.created, which is published after the order is stored.
-  if (!order) throw new PermanentError(`Order ${orderId} does not exist`);
+  if (!updated) throw new OrderNotFoundError(orderId);
 }

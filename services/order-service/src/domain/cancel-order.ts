@@ -1,8 +1,7 @@
-import { notFound } from '@ecommerce/shared';
-import { orderStatusUpdated } from './order-events';
 import type { Order } from './order';
+import { OrderNotFoundError } from './order-errors';
 import type { OrderDependencies } from './order-ports';
-import { cancellationOf } from './order-rules';
+import { cancellationOf, finalise } from './order-rules';
 
 /**
  * The customer cancels a PENDING order. Its `order.status.updated` (CANCELLED) makes the
@@ -13,9 +12,9 @@ export async function cancelOrder(
   { orders }: Pick<OrderDependencies, 'orders'>,
   correlationId: string,
 ): Promise<Order> {
-  const order = await orders.changeStatus(orderId, cancellationOf, (current, change, sequence) =>
-    orderStatusUpdated(current, change, { sequence, correlationId }),
+  const updated = await orders.update(orderId, (order) =>
+    finalise(order, cancellationOf(order), { correlationId }),
   );
-  if (!order) throw notFound(`Order ${orderId} not found`, 'ORDER_NOT_FOUND');
-  return order;
+  if (!updated) throw new OrderNotFoundError(orderId);
+  return updated.state;
 }

@@ -1,16 +1,20 @@
 import type { EventEnvelope } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
+import { draftEvent } from '@ecommerce/shared';
 import { SERVICE_NAME } from '../config';
-import type { Order } from './order';
-import type { StatusChange } from './order-rules';
+import type { Order, StatusChange } from './order';
 
-/** The order service's events about one order, numbered by `sequence` (1 for order.created). */
-export function orderCreated(order: Order, correlationId: string): EventEnvelope<'order.created'> {
-  return createEvent({
+/**
+ * The order service's events about one order. The order's store numbers them (`sequence`: 1 for
+ * order.created, then one more each), since it alone knows how many the order has had.
+ */
+export function orderCreated(
+  order: Order,
+  correlationId: string,
+): Omit<EventEnvelope<'order.created'>, 'sequence'> {
+  return draftEvent({
     eventType: 'order.created',
     source: SERVICE_NAME,
     aggregateId: order.id,
-    sequence: 1,
     correlationId,
     data: {
       orderId: order.id,
@@ -22,16 +26,21 @@ export function orderCreated(order: Order, correlationId: string): EventEnvelope
   });
 }
 
+export interface Cause {
+  correlationId: string;
+  /** The event that caused the change; none for a customer's request. */
+  causationId?: string;
+}
+
 export function orderStatusUpdated(
   order: Order,
   change: StatusChange,
-  cause: { sequence: number; correlationId: string; causationId?: string },
-): EventEnvelope<'order.status.updated'> {
-  return createEvent({
+  cause: Cause,
+): Omit<EventEnvelope<'order.status.updated'>, 'sequence'> {
+  return draftEvent({
     eventType: 'order.status.updated',
     source: SERVICE_NAME,
     aggregateId: order.id,
-    sequence: cause.sequence,
     correlationId: cause.correlationId,
     causationId: cause.causationId ?? null,
     data: {

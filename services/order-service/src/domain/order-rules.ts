@@ -1,13 +1,8 @@
-import type { EventDataByType, OrderStatus } from '@ecommerce/shared';
-import { conflict } from '@ecommerce/shared';
-import type { Order } from './order';
-
-export type FinalStatus = Exclude<OrderStatus, 'PENDING'>;
-
-export interface StatusChange {
-  status: FinalStatus;
-  reason?: string;
-}
+import type { Change, EventDataByType } from '@ecommerce/shared';
+import type { Order, StatusChange } from './order';
+import { OrderNotCancellableError } from './order-errors';
+import type { Cause } from './order-events';
+import { orderStatusUpdated } from './order-events';
 
 export const CANCELLED_BY_CUSTOMER = 'Cancelled by customer';
 
@@ -22,7 +17,7 @@ export function cancellationOf(order: Order): StatusChange | null {
     case 'CANCELLED':
       return null;
     case 'CONFIRMED':
-      throw conflict('ORDER_NOT_CANCELLABLE', 'Cannot cancel confirmed order');
+      throw new OrderNotCancellableError();
   }
 }
 
@@ -39,4 +34,26 @@ export function statusChangeFromInventory(
   return result.status === 'SUCCESS'
     ? { status: 'CONFIRMED' }
     : { status: 'CANCELLED', reason: result.reason ?? 'Inventory could not reserve the products' };
+}
+
+/**
+ * The order's store change for a status change: the order in its final status, and the
+ * `order.status.updated` that tells the inventory and the customer. Null when nothing changes.
+ */
+export function finalise(
+  order: Order,
+  change: StatusChange | null,
+  cause: Cause,
+  now: Date = new Date(),
+): Change<Order> | null {
+  if (!change) return null;
+  const next: Order = {
+    ...order,
+    status: change.status,
+    updatedAt: now,
+  };
+  // Only a cancellation has a reason; an order never keeps an earlier one.
+  if (change.reason === undefined) delete next.statusReason;
+  else next.statusReason = change.reason;
+  return { next, events: [orderStatusUpdated(order, change, cause)] };
 }

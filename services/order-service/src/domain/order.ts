@@ -19,3 +19,11 @@ export interface NewOrderRequest {
   totalPrice: number;
   contact?: Contact;
 }
+
+export type FinalStatus = Exclude<OrderStatus, 'PENDING'>;
+
+/** An order leaving PENDING: to which final status, and why (a cancellation's reason). */
+export interface StatusChange {
+  status: FinalStatus;
+  reason?: string;
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { conflict } from '@ecommerce/shared';
 import type { NewOrderRequest, Order } from './order';
+import { IdempotencyKeyReusedError } from './order-errors';
 import { orderCreated } from './order-events';
 import type { OrderDependencies } from './order-ports';
 
@@ -31,10 +31,7 @@ export async function placeOrder(
     const { key, fingerprint } = context.idempotency;
     const claim = await idempotencyKeys.claim(key, { orderId, requestFingerprint: fingerprint });
     if (claim.requestFingerprint !== fingerprint) {
-      throw conflict(
-        'IDEMPOTENCY_KEY_REUSED',
-        'This Idempotency-Key was already used with a different request body',
-      );
+      throw new IdempotencyKeyReusedError();
     }
     orderId = claim.orderId;
   }

@@ -1,8 +1,9 @@
 import type { OrderStatus } from '@ecommerce/shared';
-import { AppError } from '@ecommerce/shared';
+import { ConflictError } from '@ecommerce/shared';
 import type { Order } from '../../src/domain/order';
 import {
   CANCELLED_BY_CUSTOMER,
+  finalise,
   cancellationOf,
   statusChangeFromInventory,
 } from '../../src/domain/order-rules';
@@ -30,16 +31,15 @@ describe('cancellationOf', () => {
     expect(cancellationOf(orderWith('CANCELLED'))).toBeNull();
   });
 
-  it('when the order is CONFIRMED, then it is a 409 ORDER_NOT_CANCELLABLE', () => {
+  it('when the order is CONFIRMED, then it is a conflict ORDER_NOT_CANCELLABLE', () => {
     let thrown: unknown;
     try {
       cancellationOf(orderWith('CONFIRMED'));
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(AppError);
+    expect(thrown).toBeInstanceOf(ConflictError);
     expect(thrown).toMatchObject({
-      status: 409,
       code: 'ORDER_NOT_CANCELLABLE',
       message: 'Cannot cancel confirmed order',
     });
@@ -82,5 +82,38 @@ describe('statusChangeFromInventory', () => {
     expect(
       statusChangeFromInventory(orderWith(status), { orderId, status: answer, reason: 'late' }),
     ).toBeNull();
+  });
+});
+
+describe('finalise', () => {
+  const cause = { correlationId: 'corr-1', causationId: 'inventory-event-1' };
+  const now = new Date('2024-01-02T00:00:00Z');
+
+  it('when there is no change, then nothing is written', () => {
+    expect(finalise(orderWith('CANCELLED'), null, cause, now)).toBeNull();
+  });
+
+  it('when an order is cancelled, then it takes the status and reason, and announces it', () => {
+    const pending = orderWith('PENDING');
+    const change = finalise(pending, { status: 'CANCELLED', reason: 'no stock' }, cause, now);
+    expect(change?.next).toEqual({
+      ...pending,
+      status: 'CANCELLED',
+      statusReason: 'no stock',
+      updatedAt: now,
+    });
+    expect(change?.events).toEqual([
+      expect.objectContaining({
+        eventType: 'order.status.updated',
+        causationId: 'inventory-event-1',
+        data: expect.objectContaining({ status: 'CANCELLED', previousStatus: 'PENDING' }),
+      }),
+    ]);
+  });
+
+  it('when an order is confirmed, then it has no status reason', () => {
+    const change = finalise(orderWith('PENDING'), { status: 'CONFIRMED' }, cause, now);
+    expect(change?.next).not.toHaveProperty('statusReason');
+    expect(change?.next?.status).toBe('CONFIRMED');
   });
 });

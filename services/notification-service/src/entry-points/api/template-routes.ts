@@ -5,8 +5,8 @@ import type { TemplateRepository } from '../../data-access/template-repository';
 export function templateRouter(templates: TemplateRepository): Router {
   const router = Router();
 
-  router.get('/templates', async (_req, res) => {
-    res.json(await templates.list());
+  router.get('/templates', (_req, res) => {
+    res.json(templates.list());
   });
 
   return router;

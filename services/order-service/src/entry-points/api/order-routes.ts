@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { currentCorrelationId, notFound, validate, validateBody } from '@ecommerce/shared';
+import { currentCorrelationId, validate, validateBody } from '@ecommerce/shared';
 import { cancelOrder } from '../../domain/cancel-order';
+import { OrderNotFoundError } from '../../domain/order-errors';
 import type { OrderDependencies } from '../../domain/order-ports';
 import { placeOrder } from '../../domain/place-order';
 import {
@@ -33,7 +34,7 @@ export function orderRouter(dependencies: OrderDependencies): Router {
   router.get('/orders/:id', async (req, res) => {
     const id = validate(orderIdParam, req.params.id, 'Order id');
     const order = await dependencies.orders.findById(id);
-    if (!order) throw notFound(`Order ${id} not found`, 'ORDER_NOT_FOUND');
+    if (!order) throw new OrderNotFoundError(id);
     res.json(order);
   });
 
