@@ -33,6 +33,39 @@ module.exports = {
       to: { path: '^services/' },
     },
     {
+      name: 'services-not-to-write-internals',
+      comment:
+        'Per-document locks, the outbox and the store internals belong to the aggregate store: a ' +
+        'service writes through AggregateStore (from the shared index) and nothing else.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/' },
+      to: {
+        path: '^shared/src/(concurrency/keyed-mutex|aggregates/|messaging/recently-handled-events)',
+      },
+    },
+    {
+      name: 'write-internals-stay-in-the-store',
+      comment:
+        'Only the aggregate store uses the outbox entries, and only it and the messaging layer ' +
+        '(for its own consumer changes) the per-key mutex; nothing else in shared reaches them.',
+      severity: 'error',
+      from: {
+        path: '^shared/src/',
+        pathNot: '^shared/src/(aggregates/|messaging/|index\\.ts$)',
+      },
+      to: { path: '^shared/src/(concurrency/keyed-mutex|aggregates/outbox-entry)' },
+    },
+    {
+      name: 'domain-knows-no-transport',
+      comment:
+        'Use cases and rules throw domain errors (shared/src/errors/domain-errors); HTTP and bus ' +
+        'errors are mapped at the entry points. What comes through the shared index (AppError, ' +
+        'PermanentError, express…) is checked by name in shared/test/unit/layering.test.ts.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: { path: '^shared/src/(http|messaging)/|^shared/src/errors/app-error' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^(shared|services)/' },
