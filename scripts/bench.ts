@@ -36,12 +36,14 @@ import {
   spreadPlan,
   volumePhase,
 } from './bench/phases';
+import { checkServers } from './bench/preflight';
 import { Report } from './bench/report';
 
 async function main(): Promise<number> {
   const config = readConfig();
   console.log(`Benchmark: ${describeConfig(config)}`);
   const report = new Report();
+  await checkServers();
   const system = await BenchSystem.start(config);
   try {
     const ctx: BenchContext = { system, config, report, calibration: await system.calibrate() };

@@ -20,6 +20,8 @@ export interface BenchConfig {
   maxWaitMs: number;
   pollIntervalMs: number;
   floorQueueType: 'quorum' | 'classic';
+  /** Each floor role's driver pool: the services cap theirs at 10 (FerretDB deadlocks beyond). */
+  floorPoolSize: number;
 }
 
 export const PHASE_NAMES = ['latency', 'spread', 'hot', 'volume'] as const;
@@ -64,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     maxWaitMs: positive(env, 'BENCH_MAX_WAIT_SECONDS', 3_600) * 1000,
     pollIntervalMs: positive(env, 'BENCH_POLL_MS', 500),
     floorQueueType: queueType,
+    floorPoolSize: size('BENCH_FLOOR_POOL', 10, false),
   };
 }
 

@@ -11,6 +11,8 @@ export interface FloorRoleConfig {
   exchange: string;
   prefetch: number;
   queueType: 'quorum' | 'classic';
+  /** The driver's connection pool, capped as the services cap theirs (see floor.ts). */
+  maxPoolSize: number;
 }
 
 /** Parent → order role: place these orders. */
@@ -39,3 +41,10 @@ export const CONSUMES: Record<FloorRole, string> = {
 };
 
 export const queueOf = (role: FloorRole) => `floor-${role}`;
+
+/** The collections each role writes, created before the load: DDL under load can wedge FerretDB. */
+export const COLLECTIONS: Record<FloorRole, string[]> = {
+  order: ['orders'],
+  inventory: ['products', 'reservations'],
+  notification: ['notifications'],
+};

@@ -271,7 +271,7 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const mongo = await MongoClient.connect(config.mongodbUri);
+  const mongo = await MongoClient.connect(config.mongodbUri, { maxPoolSize: config.maxPoolSize });
   const db = mongo.db();
   const connection = await amqp.connect(config.rabbitmqUrl);
   const publisher = await connection.createConfirmChannel();
@@ -298,6 +298,8 @@ async function main(): Promise<void> {
       })();
     }
   });
+  // The parent is gone (crashed or killed): do not linger as an orphan.
+  process.on('disconnect', () => process.exit(1));
   tell({ type: 'ready' });
 }
 

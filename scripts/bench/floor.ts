@@ -9,6 +9,11 @@
  * compares designs, not process layouts. The 32 clients live in the order role's process (the
  * system's order service also takes the orders in), with no HTTP in between: HTTP is not part of
  * an order's necessary work on the database and broker.
+ *
+ * Each role's driver pool is capped like the services' (10 connections): FerretDB v1 on
+ * PostgreSQL deadlocks for good once ~50 updates are in flight at once (each holds one of its 50
+ * PostgreSQL connections and waits for a second). Its collections are created before the load
+ * starts, so that no collection is created while the load runs.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
@@ -17,7 +22,7 @@ import { MongoClient } from 'mongodb';
 import { createTestEnvironment } from '@ecommerce/shared/testing';
 import { ProgressWatch } from './bench-system';
 import type { FloorRole, FloorRoleConfig, FromRole, ToRole } from './floor-protocol';
-import { FLOOR_ROLES } from './floor-protocol';
+import { COLLECTIONS, FLOOR_ROLES } from './floor-protocol';
 import { sleep } from './load';
 import type { OrderTimes, Throughput } from './stats';
 import { throughput } from './stats';
@@ -28,6 +33,7 @@ export interface FloorRun {
   clients: number;
   prefetch: number;
   queueType: 'quorum' | 'classic';
+  maxPoolSize: number;
   products: { productId: string; stock: number }[];
   stallMs: number;
   maxWaitMs: number;
@@ -52,6 +58,10 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
   const mongo = await MongoClient.connect(uris.order.replace(/\/[^/]*$/, '/admin'));
   const roles = new Map<FloorRole, RoleProcess>();
   try {
+    for (const role of FLOOR_ROLES) {
+      for (const name of COLLECTIONS[role])
+        await mongo.db(dbName(uris[role])).createCollection(name);
+    }
     await mongo
       .db(dbName(uris.inventory))
       .collection<{ _id: string }>('products')
@@ -73,6 +83,7 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
           exchange: 'floor.events',
           prefetch: run.prefetch,
           queueType: run.queueType,
+          maxPoolSize: run.maxPoolSize,
         }),
       );
     }

@@ -199,13 +199,16 @@ export async function floorPhase(
   plan: CapacityPlan,
   system: Throughput,
 ): Promise<void> {
-  report.section(`floor beside ${plan.name} (${config.floorQueueType} queues)`);
+  report.section(
+    `floor beside ${plan.name} (${config.floorQueueType} queues, pool ${config.floorPoolSize})`,
+  );
   const floor = await runFloor({
     label: plan.name,
     orders: plan.orders,
     clients: config.clients,
     prefetch: config.prefetch,
     queueType: config.floorQueueType,
+    maxPoolSize: config.floorPoolSize,
     products: Array.from({ length: plan.products }, (_, i) => ({
       productId: `floor-${plan.name}-p${i + 1}`,
       stock: plan.stock,

@@ -113,7 +113,13 @@ export class System {
       env,
       Object.fromEntries(entries) as Record<ServiceName, ServiceProcess>,
     );
-    await Promise.all(SERVICES.map((name) => system.services[name].start()));
+    const started = await Promise.allSettled(SERVICES.map((name) => system.services[name].start()));
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) {
+      // The caller gets no System to stop: stop what did start, and delete the vhost and databases.
+      await system.stop().catch(() => undefined);
+      throw failure.reason;
+    }
     return system;
   }
 
