@@ -47,7 +47,13 @@ export async function latencyPhase(ctx: BenchContext): Promise<void> {
   const post = percentiles(postMs);
   const toFinal = percentiles(timesToFinal(orders));
   const confirmed = orders.filter((order) => order.status === 'CONFIRMED').length;
-  report.info('orders placed / CONFIRMED', `${arrivals.placed} / ${confirmed}`);
+  report.check(
+    'orders placed / CONFIRMED',
+    `${arrivals.placed} / ${confirmed}`,
+    'all CONFIRMED',
+    confirmed === arrivals.placed,
+  );
+  // Arrivals are only steady if the bench kept to its schedule.
   report.info('arrival schedule, worst lag', `${arrivals.worstLagMs.toFixed(0)} ms`);
   report.info('POST p50 / p95 / p99', formatMs(post));
   report.check(
