@@ -20,6 +20,7 @@
  *   BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_PRODUCTS, BENCH_CLIENTS, PREFETCH
  *   BENCH_PHASES=spread,hot         only these phases (latency, spread, hot, volume)
  *   BENCH_FLOOR=0                   without the floor
+ *   BENCH_FLOOR_ONLY=1              the floor alone (beside spread and hot sizes), no system phase
  *   BENCH_FLOOR_QUEUE_TYPE=classic  the floor on classic queues (default quorum, as the contract)
  *   BENCH_STALL_SECONDS=60          a drain without progress for this long fails the run
  */
@@ -64,6 +65,11 @@ async function main(): Promise<number> {
 
 async function runPhases(ctx: BenchContext): Promise<void> {
   const { config } = ctx;
+  if (config.floorOnly) {
+    await floorPhase(ctx, spreadPlan(config), undefined);
+    await floorPhase(ctx, hotPlan(config), undefined);
+    return;
+  }
   if (config.phases.has('latency')) await latencyPhase(ctx);
   let spread: CapacityResult | undefined;
   if (config.phases.has('spread')) {

@@ -6,6 +6,8 @@ export interface BenchConfig {
   scale: number;
   phases: Set<PhaseName>;
   floor: boolean;
+  /** Only the floor's phases (beside spread and hot), without the system's: its rates alone. */
+  floorOnly: boolean;
   /** Messages each consumer handles at once, given to the services and to the floor alike. */
   prefetch: number;
   products: number;
@@ -51,6 +53,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     scale,
     phases: readPhases(env.BENCH_PHASES),
     floor: env.BENCH_FLOOR !== '0',
+    floorOnly: env.BENCH_FLOOR_ONLY === '1',
     prefetch: Math.round(positive(env, 'PREFETCH', 10)),
     products: size('BENCH_PRODUCTS', 20, false),
     clients: size('BENCH_CLIENTS', 32, false),

@@ -203,7 +203,7 @@ async function checkStock(
 export async function floorPhase(
   { config, report }: BenchContext,
   plan: CapacityPlan,
-  system: Throughput,
+  system: Throughput | undefined,
 ): Promise<void> {
   report.section(
     `floor beside ${plan.name} (${config.floorQueueType} queues, pool ${config.floorPoolSize})`,
@@ -233,6 +233,7 @@ export async function floorPhase(
   report.info('floor stock: available', String(available));
   report.info('floor: first created → last final', `${(rate.spanMs / 1000).toFixed(1)} s`);
   report.info('floor orders final per second', formatRate(rate.perSecond));
+  if (!system) return; // the floor alone (BENCH_FLOOR_ONLY=1)
   const share = system.perSecond / rate.perSecond;
   report.check(
     `system's share of the floor (${plan.name})`,
