@@ -10,6 +10,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -26,10 +27,15 @@ func main() {
 	)
 	flag.Parse()
 
+	pgURL, err := withPoolLimit(*postgresqlURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:      ferretdb.ListenerConfig{TCP: *addr},
 		Handler:       "postgresql",
-		PostgreSQLURL: *postgresqlURL,
+		PostgreSQLURL: pgURL,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -42,4 +48,24 @@ func main() {
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}
+}
+
+// withPoolLimit sets FerretDB's PostgreSQL pool size, unless the URL sets it (pool_max_conns).
+//
+// FerretDB v1 answers an update by holding one pool connection for its read while it takes a
+// second one for its write. With its default pool of 50, fifty updates at once (from all its
+// clients together) each hold one and wait for another: FerretDB hangs for good. With a pool
+// larger than PostgreSQL's own max_connections, the second connection is refused by PostgreSQL
+// instead, that command fails at once with an error the client retries, and the rest go on.
+func withPoolLimit(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	if !q.Has("pool_max_conns") {
+		q.Set("pool_max_conns", "1000")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
