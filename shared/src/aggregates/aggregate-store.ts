@@ -204,8 +204,12 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       const id = stored._id;
       const outbox = stored.outbox ?? [];
       const slot = this.slotOf(id);
+      const snapshot = this.codec.toSnapshot(stored);
+      // Read before a write of this process that has finished since: the slot knows better, and
+      // publishing from this copy would send again what that write's predecessor confirmed.
+      if (slot.current && slot.current.version > snapshot.version) continue;
       // Adopted by an idle slot, so that the clean-up can drop what this scan gets confirmed.
-      if (!slot.busy && slot.queue.length === 0) slot.current = this.codec.toSnapshot(stored);
+      if (!slot.busy && slot.queue.length === 0) slot.current = snapshot;
       const due = outbox.filter(
         (entry) =>
           !slot.handedOver.has(entry.eventId) &&
@@ -218,6 +222,12 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     }
     await Promise.all(publications);
     this.evict();
+  }
+
+  /** Whether events this process wrote are waiting for a scan (a publish or a write failed). */
+  get hasUnpublished(): boolean {
+    for (const slot of this.slots.values()) if (slot.failed.size > 0) return true;
+    return false;
   }
 
   /** How many events are stored and not yet confirmed by the broker (as far as this process knows). */
@@ -297,6 +307,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     } catch (error) {
       if (isDuplicateKeyError(error)) return job.resolve(false);
       slot.current = undefined; // the insert may or may not have happened
+      for (const event of events) slot.failed.add(event.eventId);
       return job.reject(error);
     }
     slot.current = snapshot;
@@ -336,7 +347,10 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       try {
         applied = await this.replace(id, before.version, written);
       } catch (error) {
-        slot.current = undefined; // the write may or may not have happened
+        // The write may or may not have happened: read again next time, and have the scan look
+        // for its events soon.
+        slot.current = undefined;
+        for (const event of events) slot.failed.add(event.eventId);
         return batch.forEach((job) => job.reject(error));
       }
       if (!applied) {

@@ -7,10 +7,16 @@ import { MongoAggregateStore } from './aggregate-store';
 
 export type StoreTuning = Omit<AggregateStoreOptions, 'collection' | 'publisher' | 'logger'>;
 
+/** Every this many poll intervals the scan runs even when this process knows of nothing unsent. */
+const FULL_SCAN_EVERY = 10;
+
 /**
  * The aggregate stores of one service, and what they do in the background: the batched clean-up
- * of confirmed outbox entries, and every `pollIntervalMs` a scan for events no write of this
- * process is publishing (passes never overlap). Stopping publishes what is in flight first.
+ * of confirmed outbox entries, and a scan for events no write of this process is publishing
+ * (passes never overlap). The scan runs at start (what a crash left), every `pollIntervalMs`
+ * while this process has events it could not publish (broker or database down), and every
+ * FULL_SCAN_EVERY intervals regardless (what another instance left when it died). A healthy
+ * process thus does not read its in-flight documents once a second for nothing.
  */
 export class AggregateStores {
   private readonly stores: Array<MongoAggregateStore<object>> = [];
@@ -37,7 +43,13 @@ export class AggregateStores {
   start(): void {
     this.stopped = false;
     for (const store of this.stores) store.start();
-    this.timer = setInterval(() => void this.scan(), this.options.pollIntervalMs);
+    let ticks = 0;
+    this.timer = setInterval(() => {
+      ticks += 1;
+      if (ticks % FULL_SCAN_EVERY === 0 || this.stores.some((store) => store.hasUnpublished)) {
+        void this.scan();
+      }
+    }, this.options.pollIntervalMs);
     this.timer.unref();
     void this.scan();
   }
