@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { AppError, badRequest, conflict } from '../../src/errors/app-error';
+import { ConflictError, InvalidError, NotFoundError } from '../../src/errors/domain-errors';
 import { toHttpError } from '../../src/http/error-handler';
 import { BrokerUnavailableError } from '../../src/messaging/rabbit-event-bus';
 
@@ -21,6 +22,17 @@ describe('toHttpError', () => {
     expect(toHttpError(error)).toBe(error);
     const invalid = badRequest('Order is invalid', [{ path: 'userId' }]);
     expect(toHttpError(invalid)).toBe(invalid);
+  });
+
+  it('when the domain names a fact, then the handler gives it its status, code and details', () => {
+    expect(
+      shapeOf(toHttpError(new NotFoundError('ORDER_NOT_FOUND', 'Order 1 does not exist'))),
+    ).toEqual({ status: 404, code: 'ORDER_NOT_FOUND', message: 'Order 1 does not exist' });
+    expect(toHttpError(new ConflictError('ORDER_NOT_CANCELLABLE', 'no')).status).toBe(409);
+    const invalid = toHttpError(
+      new InvalidError('MISSING_TEMPLATE_VARIABLE', 'x', { missing: ['a'] }),
+    );
+    expect(invalid).toMatchObject({ status: 400, details: { missing: ['a'] } });
   });
 
   it('when the body is malformed JSON, then it is a 400 INVALID_JSON', () => {

@@ -1,4 +1,5 @@
 import { PermanentError } from '../../src/errors/app-error';
+import { NotFoundError } from '../../src/errors/domain-errors';
 import {
   ATTEMPT_HEADER,
   attemptOf,
@@ -29,6 +30,13 @@ describe('decideOnFailure', () => {
       reason: 'permanent',
     });
     expect(random).not.toHaveBeenCalled();
+  });
+
+  it('when a domain error names a fact about the event, then retrying cannot help: dead-lettered at once', () => {
+    expect(decideOnFailure(new NotFoundError('ORDER_NOT_FOUND', 'gone'), 1, retryQueues)).toEqual({
+      action: 'dead-letter',
+      reason: 'permanent',
+    });
   });
 
   it('when the error is permanent on a later attempt, then it is still dead-lettered as permanent', () => {
