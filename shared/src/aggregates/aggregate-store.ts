@@ -161,8 +161,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     if (!document) return null;
     const snapshot = this.codec.toSnapshot(document);
     const slot = this.slots.get(id);
-    // Only an idle slot takes it: a write in flight knows better than this read.
-    if (slot && !slot.busy && slot.queue.length === 0) slot.current = snapshot;
+    if (slot) adopt(slot, snapshot);
     return snapshot.state;
   }
 
@@ -208,8 +207,8 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       // Read before a write of this process that has finished since: the slot knows better, and
       // publishing from this copy would send again what that write's predecessor confirmed.
       if (slot.current && slot.current.version > snapshot.version) continue;
-      // Adopted by an idle slot, so that the clean-up can drop what this scan gets confirmed.
-      if (!slot.busy && slot.queue.length === 0) slot.current = snapshot;
+      // Adopted, so that the clean-up can drop what this scan gets confirmed.
+      adopt(slot, snapshot);
       const due = outbox.filter(
         (entry) =>
           !slot.handedOver.has(entry.eventId) &&
@@ -501,6 +500,17 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       excess -= 1;
     }
   }
+}
+
+/**
+ * Keeps a state read from the database as the slot's last known one, if it is newer: only an
+ * idle slot takes it (a write in flight knows better), and never an older version than it has
+ * (the read may have started before a write of this process that has finished since).
+ */
+function adopt<S>(slot: Slot<S>, snapshot: Snapshot<S>): void {
+  if (slot.busy || slot.queue.length > 0) return;
+  if (slot.current && slot.current.version >= snapshot.version) return;
+  slot.current = snapshot;
 }
 
 /** Applies the batch's decisions one after another, each on the state the previous one left. */
