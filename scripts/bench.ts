@@ -37,6 +37,7 @@ import {
   spreadPlan,
   volumePhase,
 } from './bench/phases';
+import { withDeadline } from './bench/load';
 import { checkServers } from './bench/preflight';
 import { Report } from './bench/report';
 
@@ -57,7 +58,10 @@ async function main(): Promise<number> {
     report.printTable(true);
     return 1;
   } finally {
-    await system.stop();
+    // Bounded: deleting the databases waits on FerretDB, which can be stuck.
+    await withDeadline(system.stop(), 60_000, 'stopping the services').catch((error: unknown) =>
+      console.error(String(error)),
+    );
   }
   report.printTable();
   return report.missed.length === 0 ? 0 : 1;

@@ -271,7 +271,14 @@ function fail(error: unknown): never {
 }
 
 async function main(): Promise<void> {
-  const mongo = await MongoClient.connect(config.mongodbUri, { maxPoolSize: config.maxPoolSize });
+  // The parent is gone (crashed or killed): do not linger as an orphan, even while starting.
+  process.on('disconnect', () => process.exit(1));
+  const mongo = await MongoClient.connect(config.mongodbUri, {
+    maxPoolSize: config.maxPoolSize,
+    // A command that takes a minute means a stuck database: fail rather than hang.
+    serverSelectionTimeoutMS: 10_000,
+    socketTimeoutMS: 60_000,
+  });
   const db = mongo.db();
   const connection = await amqp.connect(config.rabbitmqUrl);
   const publisher = await connection.createConfirmChannel();
@@ -298,8 +305,6 @@ async function main(): Promise<void> {
       })();
     }
   });
-  // The parent is gone (crashed or killed): do not linger as an orphan.
-  process.on('disconnect', () => process.exit(1));
   tell({ type: 'ready' });
 }
 

@@ -23,7 +23,7 @@ import { createTestEnvironment } from '@ecommerce/shared/testing';
 import { ProgressWatch } from './bench-system';
 import type { FloorRole, FloorRoleConfig, FromRole, ToRole } from './floor-protocol';
 import { COLLECTIONS, FLOOR_ROLES } from './floor-protocol';
-import { sleep } from './load';
+import { sleep, withDeadline } from './load';
 import type { OrderTimes, Throughput } from './stats';
 import { throughput } from './stats';
 
@@ -46,6 +46,8 @@ export interface FloorResult {
 }
 
 const START_TIMEOUT_MS = 60_000;
+/** No single command of the floor may take this long: it would mean the database is stuck. */
+const BOUNDED = { serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 60_000 };
 const STOP_TIMEOUT_MS = 10_000;
 
 export async function runFloor(run: FloorRun): Promise<FloorResult> {
@@ -55,9 +57,10 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
     inventory: env.mongodbUri('floor-inventory'),
     notification: env.mongodbUri('floor-notification'),
   } satisfies Record<FloorRole, string>;
-  const mongo = await MongoClient.connect(uris.order.replace(/\/[^/]*$/, '/admin'));
+  const mongo = new MongoClient(uris.order.replace(/\/[^/]*$/, '/admin'), BOUNDED);
   const roles = new Map<FloorRole, RoleProcess>();
-  try {
+  // Every collection before the load: creating one under load can wedge FerretDB.
+  const prepare = async () => {
     for (const role of FLOOR_ROLES) {
       for (const name of COLLECTIONS[role])
         await mongo.db(dbName(uris[role])).createCollection(name);
@@ -73,6 +76,9 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
           holds: [],
         })),
       );
+  };
+  try {
+    await withDeadline(prepare(), START_TIMEOUT_MS, 'floor: creating its collections');
     for (const role of FLOOR_ROLES) {
       roles.set(
         role,
@@ -126,8 +132,12 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
     };
   } finally {
     await Promise.all([...roles.values()].map((role) => role.stop()));
-    await mongo.close();
-    await env.dispose();
+    await mongo.close().catch(() => undefined);
+    await withDeadline(
+      env.dispose(),
+      STOP_TIMEOUT_MS * 3,
+      'floor: deleting its vhost and databases',
+    );
   }
 }
 

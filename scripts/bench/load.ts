@@ -3,6 +3,22 @@
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * `work`, or an error naming `what` once `ms` have passed: a server that accepts connections and
+ * never answers (FerretDB out of PostgreSQL connections) must not hang the bench.
+ */
+export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * `clients` loops, each placing its next order as soon as its last one was accepted, until
  * `orders` have been placed. The first failure stops every loop and is thrown.
  */

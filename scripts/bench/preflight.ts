@@ -1,5 +1,6 @@
 import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
+import { withDeadline } from './load';
 
 /** The same servers the test environment uses (shared/src/testing/test-environment.ts). */
 const MONGODB_URL = process.env.TEST_MONGODB_URL ?? 'mongodb://127.0.0.1:27017';
@@ -18,30 +19,18 @@ export async function checkServers(): Promise<void> {
     socketTimeoutMS: TIMEOUT_MS,
   });
   try {
-    await withTimeout(client.db('admin').command({ ping: 1 }), `the database at ${MONGODB_URL}`);
+    await withDeadline(
+      client.db('admin').command({ ping: 1 }),
+      TIMEOUT_MS,
+      `the database at ${MONGODB_URL}`,
+    );
   } finally {
     await client.close().catch(() => undefined);
   }
-  const connection = await withTimeout(
+  const connection = await withDeadline(
     amqp.connect(RABBITMQ_URL),
+    TIMEOUT_MS,
     `RabbitMQ at ${RABBITMQ_URL.replace(/\/\/[^@]*@/, '//')}`,
   );
   await connection.close();
-}
-
-async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)),
-      TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } catch (error) {
-    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    clearTimeout(timer);
-  }
 }
