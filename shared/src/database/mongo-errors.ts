@@ -25,6 +25,7 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   ) {
     return true;
   }
+  if (isBackendUnavailable(error)) return true;
   const name = candidate?.name;
   return (
     name === 'MongoNetworkError' ||
@@ -34,5 +35,19 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     name === 'MongoTopologyClosedError' ||
     name === 'MongoPoolClearedError' ||
     name === 'MongooseServerSelectionError'
+  );
+}
+
+/**
+ * FerretDB answers with a generic server error when it cannot reach its own PostgreSQL (refused
+ * for lack of connection slots, SQLSTATE 53300, or not answering): for the client that is the
+ * database being unavailable, not a bad request.
+ */
+function isBackendUnavailable(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    (error as { name?: unknown } | null)?.name === 'MongoServerError' &&
+    typeof message === 'string' &&
+    /failed to connect to `|SQLSTATE 53300/.test(message)
   );
 }

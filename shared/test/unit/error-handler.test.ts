@@ -73,6 +73,17 @@ describe('toHttpError', () => {
     expect(toHttpError(error).code).toBe('DATABASE_UNAVAILABLE');
   });
 
+  it('when FerretDB cannot reach its PostgreSQL, then it is a 503 DATABASE_UNAVAILABLE', () => {
+    const refused = Object.assign(
+      new Error(
+        '[msg_insert.go:168 handler.(*Handler).MsgInsert] failed to connect to `user=ferretdb database=ferretdb`: ' +
+          'server error: FATAL: remaining connection slots are reserved (SQLSTATE 53300)',
+      ),
+      { name: 'MongoServerError' },
+    );
+    expect(toHttpError(refused).status).toBe(503);
+  });
+
   it('when a Mongo error is not about the network, then it is not a 503', () => {
     const duplicate = Object.assign(namedError('MongoServerError'), { code: 11000 });
     expect(toHttpError(duplicate).status).toBe(500);
