@@ -140,13 +140,11 @@ export class BenchSystem {
    */
   async drain(scope: PhaseScope, orders: number): Promise<Drained> {
     const interval = this.config.pollIntervalMs;
-    await new ProgressWatch(this.config.stallMs, this.config.maxWaitMs).until(
-      interval,
-      async () => {
-        const pending = await this.pendingCount(scope.userId);
-        return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
-      },
-    );
+    const final = new ProgressWatch(this.config.stallMs, this.config.maxWaitMs);
+    await final.until(interval, async () => {
+      const pending = await this.pendingCount(scope.userId);
+      return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
+    });
     const settle = new ProgressWatch(SETTLE_STALL_MS, this.config.maxWaitMs, { fatal: false });
     let notifications = 0;
     await settle.until(interval, async () => {
@@ -161,7 +159,7 @@ export class BenchSystem {
     });
     const quiet =
       this.calibration === undefined || (await waitUntilQuiet(this.counters, this.calibration));
-    return { notifications, reserved, quiet };
+    return { notifications, reserved, quiet, failedPolls: final.failedPolls + settle.failedPolls };
   }
 
   async stock(scope: PhaseScope): Promise<Product[]> {
@@ -225,6 +223,8 @@ export interface Drained {
   reserved: number;
   /** False when the services kept sending more commands than an idle system does. */
   quiet: boolean;
+  /** Polls answered with an error (and tried again): the system was not healthy meanwhile. */
+  failedPolls: number;
 }
 
 /** A notification or a released hold that does not move for this long is not coming. */
@@ -236,6 +236,8 @@ const SETTLE_STALL_MS = 15_000;
  */
 export class ProgressWatch {
   private readonly deadline: number;
+  /** Polls that failed (a 5xx, a timeout) and were tried again. */
+  failedPolls = 0;
 
   constructor(
     private readonly stallMs: number,
@@ -251,12 +253,21 @@ export class ProgressWatch {
   ): Promise<void> {
     let last: number | undefined;
     let lastChange = Date.now();
+    let state = 'no answer yet';
     for (;;) {
-      const { done, progress, state } = await probe();
-      if (done) return;
-      if (progress !== last) {
-        last = progress;
-        lastChange = Date.now();
+      try {
+        const answer = await probe();
+        if (answer.done) return;
+        state = answer.state;
+        if (answer.progress !== last) {
+          last = answer.progress;
+          lastChange = Date.now();
+        }
+      } catch (error) {
+        // A failed poll is no progress, not the end: the stall limit decides. It is still a
+        // request the bench sent, and the ledger has counted it.
+        state = `last poll failed: ${error instanceof Error ? error.message : String(error)}`;
+        this.failedPolls += 1;
       }
       if (Date.now() - lastChange > this.stallMs) {
         if (!this.options.fatal) return;

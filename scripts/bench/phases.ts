@@ -174,6 +174,9 @@ function reportDrain({ report }: BenchContext, drained: Drained, orders: number)
     'one per order',
     drained.notifications === orders,
   );
+  if (drained.failedPolls > 0) {
+    report.info('polls that failed while draining', String(drained.failedPolls));
+  }
   if (!drained.quiet) {
     report.info('after draining', 'the services kept sending commands (not idle within 15 s)');
   }
