@@ -1,10 +1,7 @@
 /**
- * Runs work for the same key one at a time, in arrival order, within this process.
- *
- * Why: FerretDB applies an update by reading the document and writing it back, so two
- * concurrent conditional updates of one document can both succeed. Serialising writes per
- * document keeps a single instance correct on FerretDB; on MongoDB the conditional updates are
- * atomic by themselves and this lock only removes contention.
+ * Runs work for the same key one at a time, in arrival order, within this process. The messaging
+ * layer uses it for its own state changes (pausing and resuming the consumer, DLQ walks); writes
+ * to documents are serialised by the aggregate store, which has its own queue per document.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -25,9 +22,4 @@ export class KeyedMutex {
   get activeKeys(): number {
     return this.tails.size;
   }
-}
-
-/** The lock key of one document (`<collection>:<id>`), shared by everything that writes it. */
-export function lockKey(collection: string, documentId: unknown): string {
-  return `${collection}:${String(documentId)}`;
 }

@@ -120,12 +120,12 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     ),
     outboxPollIntervalMs: setting(
       'OUTBOX_POLL_INTERVAL_MS',
-      'How often the outbox relay looks for unpublished events',
+      'How often the outbox scan runs while this process has unpublished events (and every tenth interval regardless)',
       Joi.number().integer().min(10).default(1000),
     ),
     retentionHours: setting(
       'RETENTION_HOURS',
-      'How long dedup records and idempotency keys are kept (the contract keeps keys 24 h at least)',
+      'How long idempotency keys are kept (the contract keeps them 24 h at least)',
       Joi.number().min(24).default(48),
     ),
     shutdownTimeoutMs: setting(
