@@ -229,10 +229,12 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     return false;
   }
 
-  /** How many events are stored and not yet confirmed by the broker (as far as this process knows). */
+  /** Events this process wrote that the broker has not confirmed yet: in flight, or failed. */
   get unconfirmedEvents(): number {
     let count = 0;
-    for (const slot of this.slots.values()) count += slot.handedOver.size - slot.confirmed.size;
+    for (const slot of this.slots.values()) {
+      count += slot.handedOver.size - slot.confirmed.size + slot.failed.size;
+    }
     return count;
   }
 

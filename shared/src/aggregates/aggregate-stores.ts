@@ -25,7 +25,13 @@ export class AggregateStores {
   private stopped = true;
 
   constructor(
-    private readonly options: { publisher: EventPublisher; logger: Logger; pollIntervalMs: number },
+    private readonly options: {
+      publisher: EventPublisher;
+      logger: Logger;
+      pollIntervalMs: number;
+      /** Told, on every poll interval, how many events wait for the broker's confirm. */
+      onUnconfirmed?: (events: number) => void;
+    },
   ) {}
 
   /** The store of the aggregates kept in `collection` (a model built on aggregateSchema). */
@@ -46,6 +52,7 @@ export class AggregateStores {
     let ticks = 0;
     this.timer = setInterval(() => {
       ticks += 1;
+      this.options.onUnconfirmed?.(this.unconfirmedEvents);
       if (ticks % FULL_SCAN_EVERY === 0 || this.stores.some((store) => store.hasUnpublished)) {
         void this.scan();
       }

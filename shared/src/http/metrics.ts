@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type ConsumeOutcome = 'handled' | 'duplicate' | 'retried' | 'dead-lettered';
 
@@ -32,6 +32,12 @@ export class ServiceMetrics {
     name: 'db_commands_total',
     help: "Commands sent to the database, by command name (the driver's command monitoring)",
     labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxPendingEvents = new Gauge({
+    name: 'outbox_pending_events',
+    help: 'Events stored in outboxes and not yet confirmed by the broker (as far as this process knows)',
     registers: [this.registry],
   });
 

@@ -93,6 +93,7 @@ export async function startService<C extends ServiceConfig>(
     publisher: bus,
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
+    onUnconfirmed: (events) => metrics.outboxPendingEvents.set(events),
   });
 
   const parts = await definition.compose({
