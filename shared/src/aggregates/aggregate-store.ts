@@ -198,9 +198,11 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
   async publishPending(now = Date.now()): Promise<void> {
     const cursor = this.collection.find({ outboxPending: true }).batchSize(500);
     const publications: Promise<void>[] = [];
+    const flagged = new Set<string>();
     for await (const document of cursor) {
       const stored = document;
       const id = stored._id;
+      flagged.add(id);
       const outbox = stored.outbox ?? [];
       const slot = this.slotOf(id);
       const snapshot = this.codec.toSnapshot(stored);
@@ -209,6 +211,10 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       if (slot.current && slot.current.version > snapshot.version) continue;
       // Adopted, so that the clean-up can drop what this scan gets confirmed.
       adopt(slot, snapshot);
+      if (!slot.busy) {
+        const inOutbox = new Set(outbox.map((entry) => entry.eventId));
+        for (const eventId of slot.failed) if (!inOutbox.has(eventId)) slot.failed.delete(eventId);
+      }
       const due = outbox.filter(
         (entry) =>
           !slot.handedOver.has(entry.eventId) &&
@@ -218,6 +224,10 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
             now - new Date(entry.createdAt).getTime() >= this.settings.scanGraceMs),
       );
       if (due.length > 0) publications.push(this.publish(id, slot, due));
+    }
+    // A failed write whose document has no pending events never stored them: nothing to send.
+    for (const [id, slot] of this.slots) {
+      if (slot.failed.size > 0 && !flagged.has(id) && !slot.busy) slot.failed.clear();
     }
     await Promise.all(publications);
     this.evict();
@@ -467,14 +477,16 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
           })),
           { ordered: false },
         );
-        // The bulk result does not say which one missed: if any did, read them all again.
-        const allApplied = result.matchedCount === due.length;
-        for (const { slot, after } of due) {
-          slot.current = allApplied ? after : undefined;
-          if (allApplied) this.forgetRemoved(slot, after.outbox);
+        // The bulk result does not say which one missed. If any did, every slot keeps the state
+        // it had: where the clean-up did apply, the next write's compare-and-set fails once and
+        // reads the document again; elsewhere nothing is lost (the next write drops the entries).
+        if (result.matchedCount === due.length) {
+          for (const { slot, after } of due) {
+            slot.current = after;
+            this.forgetRemoved(slot, after.outbox);
+          }
         }
       } catch (error) {
-        for (const { slot } of due) slot.current = undefined;
         this.options.logger.warn('Cleaning up published outbox entries failed', errorFields(error));
       } finally {
         this.cleaning = undefined;
