@@ -217,6 +217,9 @@ function perServiceUrl(system: System): Record<ServiceName, string> {
   >;
 }
 
+/** An error a probe throws to end the wait at once, not to be polled again. */
+export class FatalError extends Error {}
+
 /** What a drain found once it stopped waiting. */
 export interface Drained {
   notifications: number;
@@ -264,6 +267,7 @@ export class ProgressWatch {
           lastChange = Date.now();
         }
       } catch (error) {
+        if (error instanceof FatalError) throw error;
         // A failed poll is no progress, not the end: the stall limit decides. It is still a
         // request the bench sent, and the ledger has counted it.
         state = `last poll failed: ${error instanceof Error ? error.message : String(error)}`;

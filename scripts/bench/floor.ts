@@ -20,7 +20,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { createTestEnvironment } from '@ecommerce/shared/testing';
-import { ProgressWatch } from './bench-system';
+import { FatalError, ProgressWatch } from './bench-system';
 import type { FloorRole, FloorRoleConfig, FromRole, ToRole } from './floor-protocol';
 import { COLLECTIONS, FLOOR_ROLES } from './floor-protocol';
 import { sleep, withDeadline } from './load';
@@ -218,9 +218,11 @@ class RoleProcess {
 
   private throwIfFailed(): void {
     const failure = this.messages.find((m) => m.type === 'failed');
-    if (failure && failure.type === 'failed') throw new Error(`floor ${failure.error}`);
+    if (failure && failure.type === 'failed') throw new FatalError(`floor ${failure.error}`);
     if (this.exited) {
-      throw new Error(`floor ${this.config.role} exited: ${this.output.join('').slice(-2000)}`);
+      throw new FatalError(
+        `floor ${this.config.role} exited: ${this.output.join('').slice(-2000)}`,
+      );
     }
   }
 }
