@@ -129,6 +129,8 @@ type Outcome<S> = { error: unknown } | { updated: Updated<S, unknown> };
 /** A stored aggregate; a document written before the store (or by hand) lacks its fields. */
 type StoredDocument = Record<string, unknown> & Partial<StoredFields> & { _id: string };
 
+const CLEANUP_BATCH_SIZE = 100;
+
 const DEFAULTS = { cacheSize: 5_000, cleanupDelayMs: 1_000, scanGraceMs: 5_000, maxTries: 5 };
 
 export class MongoAggregateStore<S extends object> implements AggregateStore<S> {
@@ -137,7 +139,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
   private readonly settings: typeof DEFAULTS;
   private readonly codec: Codec<S>;
   private cleanupTimer?: NodeJS.Timeout;
-  private cleaning?: Promise<void>;
+  private cleaning?: Promise<number>;
 
   constructor(private readonly options: AggregateStoreOptions) {
     this.name = options.collection.collectionName;
@@ -188,7 +190,8 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     clearInterval(this.cleanupTimer);
     await Promise.all([...this.slots.values()].map((slot) => slot.publishing));
     await this.cleaning;
-    await this.cleanUp(true);
+    // Batch after batch while they get somewhere (the host bounds the time this may take).
+    while ((await this.cleanUp(true)) > 0);
   }
 
   /**
@@ -447,11 +450,14 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
    * Removes confirmed entries from documents that no write has touched for `cleanupDelayMs`, in
    * one bulk write for all of them, each a compare-and-set on its version.
    */
-  private cleanUp(all: boolean): Promise<void> {
+  /** Resolves with how many documents it cleaned up. */
+  private cleanUp(all: boolean): Promise<number> {
     if (this.cleaning) return this.cleaning;
     const cutoff = Date.now() - (all ? 0 : this.settings.cleanupDelayMs);
     const due: Array<{ id: string; slot: Slot<S>; before: Snapshot<S>; after: Snapshot<S> }> = [];
     for (const [id, slot] of this.slots) {
+      // Bounded: the documents of a batch wait for its one command, so a slow one stalls few.
+      if (due.length >= CLEANUP_BATCH_SIZE) break;
       if (slot.busy || slot.queue.length > 0 || !slot.current) continue;
       if (slot.confirmedSince === undefined || slot.confirmedSince > cutoff) continue;
       const before = slot.current;
@@ -459,7 +465,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       slot.busy = true; // updates that arrive meanwhile wait for the clean-up
       due.push({ id, slot, before, after: { ...before, version: before.version + 1, outbox } });
     }
-    if (due.length === 0) return Promise.resolve();
+    if (due.length === 0) return Promise.resolve(0);
     this.cleaning = (async () => {
       try {
         const result = await this.collection.bulkWrite(
@@ -480,14 +486,15 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
         // The bulk result does not say which one missed. If any did, every slot keeps the state
         // it had: where the clean-up did apply, the next write's compare-and-set fails once and
         // reads the document again; elsewhere nothing is lost (the next write drops the entries).
-        if (result.matchedCount === due.length) {
-          for (const { slot, after } of due) {
-            slot.current = after;
-            this.forgetRemoved(slot, after.outbox);
-          }
+        if (result.matchedCount !== due.length) return 0;
+        for (const { slot, after } of due) {
+          slot.current = after;
+          this.forgetRemoved(slot, after.outbox);
         }
+        return due.length;
       } catch (error) {
         this.options.logger.warn('Cleaning up published outbox entries failed', errorFields(error));
+        return 0;
       } finally {
         this.cleaning = undefined;
         for (const { id, slot } of due) {
