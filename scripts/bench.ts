@@ -21,6 +21,7 @@
  *   BENCH_PHASES=spread,hot         only these phases (latency, spread, hot, volume)
  *   BENCH_FLOOR=0                   without the floor
  *   BENCH_FLOOR_ONLY=1              the floor alone (beside spread and hot sizes), no system phase
+ *   BENCH_FLOOR_RELEASE_HOLDS=1     the floor also pulls confirmed holds (else they pile up)
  *   BENCH_FLOOR_QUEUE_TYPE=classic  the floor on classic queues (default quorum, as the contract)
  *   BENCH_STALL_SECONDS=60          a drain without progress for this long fails the run
  */

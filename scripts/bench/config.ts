@@ -24,6 +24,8 @@ export interface BenchConfig {
   floorQueueType: 'quorum' | 'classic';
   /** Each floor role's driver pool: the services cap theirs at 10 (FerretDB deadlocks beyond). */
   floorPoolSize: number;
+  /** The floor releases confirmed holds (BENCH_FLOOR_RELEASE_HOLDS=1); see floor-role.ts. */
+  floorReleaseHolds: boolean;
 }
 
 export const PHASE_NAMES = ['latency', 'spread', 'hot', 'volume'] as const;
@@ -70,6 +72,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     pollIntervalMs: positive(env, 'BENCH_POLL_MS', 500),
     floorQueueType: queueType,
     floorPoolSize: size('BENCH_FLOOR_POOL', 10, false),
+    floorReleaseHolds: env.BENCH_FLOOR_RELEASE_HOLDS === '1',
   };
 }
 

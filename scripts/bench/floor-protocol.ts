@@ -13,6 +13,8 @@ export interface FloorRoleConfig {
   queueType: 'quorum' | 'classic';
   /** The driver's connection pool, capped as the services cap theirs (see floor.ts). */
   maxPoolSize: number;
+  /** The inventory also takes a confirmed order's hold out of the product (a sixth write). */
+  releaseHolds: boolean;
 }
 
 /** Parent → order role: place these orders. */

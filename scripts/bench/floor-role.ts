@@ -45,6 +45,8 @@ interface InventoryStatus {
 }
 interface OrderStatus {
   orderId: string;
+  /** Not in the contract's event: the floor's own, so that a hold can be released by id. */
+  products: { productId: string; quantity: number }[];
   userId: string;
   status: 'CONFIRMED' | 'CANCELLED';
   previousStatus: 'PENDING';
@@ -150,6 +152,7 @@ function orderRole(db: Db, bus: Bus): Role {
       'order.status.updated',
       {
         orderId,
+        products: updated.products,
         userId: updated.userId,
         status: next,
         previousStatus: 'PENDING',
@@ -192,7 +195,22 @@ function inventoryRole(db: Db, bus: Bus): Role {
   const products = db.collection<ProductDocument>('products');
   const reservations = db.collection<{ _id: string } & Record<string, unknown>>('reservations');
   const locks = new KeyedLock();
+  // Optional (BENCH_FLOOR_RELEASE_HOLDS=1): a confirmed order's hold leaves the product, as
+  // the system's does, so the product document stays as small as the orders in flight.
+  const release = async ({ orderId, status, products: lines }: OrderStatus) => {
+    if (status !== 'CONFIRMED') return; // a cancelled order held nothing
+    const [{ productId, quantity }] = lines;
+    await locks.run(productId, () =>
+      products.updateOne(
+        { _id: productId },
+        { $inc: { reserved: -quantity }, $pull: { holds: { orderId, quantity } } },
+      ),
+    );
+  };
   const handler: Handler = async (event) => {
+    if (event.eventType === 'order.status.updated') {
+      return release((event as Envelope<OrderStatus>).data);
+    }
     const { orderId, products: lines } = (event as Envelope<OrderCreated>).data;
     // The bench's orders have one line each: all-or-nothing across lines is not exercised.
     const [{ productId, quantity }] = lines;
@@ -251,6 +269,9 @@ async function declare(channel: Channel): Promise<string> {
     arguments: { 'x-queue-type': config.queueType },
   });
   await channel.bindQueue(queue, config.exchange, CONSUMES[config.role]);
+  if (config.role === 'inventory' && config.releaseHolds) {
+    await channel.bindQueue(queue, config.exchange, 'order.status.updated');
+  }
   return queue;
 }
 

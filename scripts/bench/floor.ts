@@ -34,6 +34,7 @@ export interface FloorRun {
   prefetch: number;
   queueType: 'quorum' | 'classic';
   maxPoolSize: number;
+  releaseHolds: boolean;
   products: { productId: string; stock: number }[];
   stallMs: number;
   maxWaitMs: number;
@@ -90,6 +91,7 @@ export async function runFloor(run: FloorRun): Promise<FloorResult> {
           prefetch: run.prefetch,
           queueType: run.queueType,
           maxPoolSize: run.maxPoolSize,
+          releaseHolds: run.releaseHolds,
         }),
       );
     }

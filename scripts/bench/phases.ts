@@ -209,7 +209,7 @@ export async function floorPhase(
   system: Throughput | undefined,
 ): Promise<void> {
   report.section(
-    `floor beside ${plan.name} (${config.floorQueueType} queues, pool ${config.floorPoolSize})`,
+    `floor beside ${plan.name} (${config.floorQueueType} queues, pool ${config.floorPoolSize}${config.floorReleaseHolds ? ', holds released' : ''})`,
   );
   const floor = await runFloor({
     label: plan.name,
@@ -218,6 +218,7 @@ export async function floorPhase(
     prefetch: config.prefetch,
     queueType: config.floorQueueType,
     maxPoolSize: config.floorPoolSize,
+    releaseHolds: config.floorReleaseHolds,
     products: Array.from({ length: plan.products }, (_, i) => ({
       productId: `floor-${plan.name}-p${i + 1}`,
       stock: plan.stock,
