@@ -5,8 +5,8 @@ import type { TestEnvironment } from '@ecommerce/shared/testing';
 /**
  * The development database itself (scripts/ferretdb): FerretDB v1 on PostgreSQL holds one pool
  * connection for an update's read while it takes another for its write, so with its default
- * pool of 50 it hung for good once 50 updates arrived together. The embedding sizes the pool
- * past PostgreSQL's own limit; this is what every service, test and benchmark relies on.
+ * pool of 50 it hung for good once 50 updates arrived together. The embedding lets at most 40
+ * commands run at once, whatever the clients send; every service, test and benchmark relies on it.
  */
 let env: TestEnvironment;
 let client: MongoClient;

@@ -1,19 +1,33 @@
 // Command ferretdb runs FerretDB v1 embedded, storing data in PostgreSQL, so that the project's
 // tests and `npm start` get a real MongoDB-wire server on machines where no mongod can be
-// installed. See ../../README.md ("The database") for why it exists and what it cannot do.
+// installed. See ../../README.md ("What FerretDB cannot do") for why it exists and its gaps.
 //
 // `go install github.com/FerretDB/FerretDB/cmd/ferretdb` would build a binary that panics at
 // start-up (its version file is not part of the module), hence this small embedding.
+//
+// Clients do not talk to FerretDB directly: FerretDB listens on a private Unix socket, and this
+// program relays each client connection to it, letting at most -max-commands commands run at
+// once across all clients. FerretDB v1 answers an update by holding one connection of its
+// PostgreSQL pool (50) for the read while it takes a second one for the write, so fifty updates
+// at once hung it for good; with fewer commands in flight than pool connections, one is always
+// free for a write.
 package main
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"log"
-	"net/url"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -25,17 +39,14 @@ func main() {
 		"postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb",
 		"PostgreSQL database that holds the data (each MongoDB database becomes a schema)",
 	)
+	maxCommands := flag.Int("max-commands", 40, "commands running at once, across all clients (below FerretDB's PostgreSQL pool of 50)")
 	flag.Parse()
 
-	pgURL, err := withPoolLimit(*postgresqlURL)
-	if err != nil {
-		log.Fatal(err)
-	}
-
+	socket := filepath.Join(os.TempDir(), fmt.Sprintf("ferretdb-%d.sock", os.Getpid()))
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *addr},
+		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Handler:       "postgresql",
-		PostgreSQLURL: pgURL,
+		PostgreSQLURL: *postgresqlURL,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -44,28 +55,135 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log.Printf("ferretdb listening on %s, data in PostgreSQL", *addr)
-	if err := f.Run(ctx); err != nil && ctx.Err() == nil {
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	defer os.Remove(socket)
+
+	if err := waitForSocket(ctx, socket, done); err != nil {
+		log.Fatal(err)
+	}
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() {
+		<-ctx.Done()
+		listener.Close()
+	}()
+
+	log.Printf("ferretdb listening on %s (at most %d commands at once), data in PostgreSQL", *addr, *maxCommands)
+	slots := make(chan struct{}, *maxCommands)
+	var clients sync.WaitGroup
+	for {
+		client, err := listener.Accept()
+		if err != nil {
+			break // closed at shutdown
+		}
+		clients.Add(1)
+		go func() {
+			defer clients.Done()
+			relay(client, socket, slots)
+		}()
+	}
+	if err := <-done; err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}
 }
 
-// withPoolLimit sets FerretDB's PostgreSQL pool size, unless the URL sets it (pool_max_conns).
-//
-// FerretDB v1 answers an update by holding one pool connection for its read while it takes a
-// second one for its write. With its default pool of 50, fifty updates at once (from all its
-// clients together) each hold one and wait for another: FerretDB hangs for good. With a pool
-// larger than PostgreSQL's own max_connections, the second connection is refused by PostgreSQL
-// instead, that command fails at once with an error the client retries, and the rest go on.
-func withPoolLimit(rawURL string) (string, error) {
-	u, err := url.Parse(rawURL)
+// waitForSocket waits until FerretDB accepts connections on its socket, or fails to start.
+func waitForSocket(ctx context.Context, socket string, done <-chan error) error {
+	for {
+		if conn, err := net.Dial("unix", socket); err == nil {
+			return conn.Close()
+		}
+		select {
+		case err := <-done:
+			return fmt.Errorf("FerretDB stopped at start-up: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+const (
+	opMsg      = 2013
+	moreToCome = 1 << 1
+)
+
+// message is one MongoDB wire protocol message, its 16-byte header included.
+type message []byte
+
+func (m message) opCode() int32 { return int32(binary.LittleEndian.Uint32(m[12:16])) }
+
+// moreToCome: an OP_MSG that expects no answer (from a client) or is followed by another one
+// (from the server).
+func (m message) moreToCome() bool {
+	return m.opCode() == opMsg && len(m) >= 20 && binary.LittleEndian.Uint32(m[16:20])&moreToCome != 0
+}
+
+func readMessage(r io.Reader) (message, error) {
+	var header [4]byte
+	if _, err := io.ReadFull(r, header[:]); err != nil {
+		return nil, err
+	}
+	length := int(binary.LittleEndian.Uint32(header[:]))
+	if length < 16 || length > 48<<20 {
+		return nil, fmt.Errorf("wire message of %d bytes", length)
+	}
+	m := make(message, length)
+	copy(m, header[:])
+	if _, err := io.ReadFull(r, m[4:]); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// relay passes one client's requests to FerretDB and the answers back, each request holding a
+// slot from its arrival at FerretDB to the end of its answer.
+func relay(client net.Conn, socket string, slots chan struct{}) {
+	defer client.Close()
+	server, err := net.Dial("unix", socket)
 	if err != nil {
-		return "", err
+		log.Printf("relay: %v", err)
+		return
 	}
-	q := u.Query()
-	if !q.Has("pool_max_conns") {
-		q.Set("pool_max_conns", "1000")
+	defer server.Close()
+	for {
+		request, err := readMessage(client)
+		if err != nil {
+			return // the client closed its connection
+		}
+		slots <- struct{}{}
+		err = exchange(server, client, request)
+		<-slots
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				log.Printf("relay: %v", err)
+			}
+			return
+		}
 	}
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+}
+
+// exchange sends one request and relays its answer (several messages when the server streams).
+func exchange(server, client net.Conn, request message) error {
+	if _, err := server.Write(request); err != nil {
+		return err
+	}
+	if request.moreToCome() {
+		return nil
+	}
+	for {
+		answer, err := readMessage(server)
+		if err != nil {
+			return err
+		}
+		if _, err := client.Write(answer); err != nil {
+			return err
+		}
+		if !answer.moreToCome() {
+			return nil
+		}
+	}
 }
