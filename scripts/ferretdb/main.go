@@ -22,6 +22,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -39,14 +40,18 @@ func main() {
 		"postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb",
 		"PostgreSQL database that holds the data (each MongoDB database becomes a schema)",
 	)
-	maxCommands := flag.Int("max-commands", 40, "commands running at once, across all clients (below FerretDB's PostgreSQL pool of 50)")
+	maxCommands := flag.Int("max-commands", 40, "commands running at once, across all clients (well below the PostgreSQL pool)")
 	flag.Parse()
 
+	pgURL, err := withPoolSize(*postgresqlURL, 90)
+	if err != nil {
+		log.Fatal(err)
+	}
 	socket := filepath.Join(os.TempDir(), fmt.Sprintf("ferretdb-%d.sock", os.Getpid()))
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:      ferretdb.ListenerConfig{Unix: socket},
 		Handler:       "postgresql",
-		PostgreSQLURL: *postgresqlURL,
+		PostgreSQLURL: pgURL,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -88,6 +93,24 @@ func main() {
 	if err := <-done; err != nil && ctx.Err() == nil {
 		log.Fatal(err)
 	}
+}
+
+// withPoolSize sets the size of FerretDB's PostgreSQL pool (pool_max_conns) unless the URL does.
+// Under load FerretDB was seen holding every connection of a pool of 50 with fewer than 40
+// commands in flight (connections kept by something other than a running command), so the pool
+// is larger than the commands let in, and smaller than PostgreSQL's default max_connections (100),
+// so that psql and the tests still get in.
+func withPoolSize(rawURL string, size int) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	if !q.Has("pool_max_conns") {
+		q.Set("pool_max_conns", fmt.Sprint(size))
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // waitForSocket waits until FerretDB accepts connections on its socket, or fails to start.
