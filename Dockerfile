@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image per service, all from this file:
 #   docker build --build-arg SERVICE=order-service -t ecommerce/order-service .
-# SERVICE: order-service | inventory-service | notification-service
+# SERVICE: order-service | inventory-service | notification-service | console
 
 ARG NODE_IMAGE=node:20-alpine
 
@@ -16,6 +16,7 @@ COPY shared/package.json shared/
 COPY services/order-service/package.json services/order-service/
 COPY services/inventory-service/package.json services/inventory-service/
 COPY services/notification-service/package.json services/notification-service/
+COPY services/console/package.json services/console/
 COPY tests-e2e/package.json tests-e2e/
 RUN npm ci --no-audit --no-fund
 
@@ -27,9 +28,11 @@ COPY services/ services/
 ARG SERVICE
 RUN case "$SERVICE" in \
       order-service|inventory-service|notification-service) ;; \
-      *) echo "Build with --build-arg SERVICE=order-service|inventory-service|notification-service (got '$SERVICE')" >&2; exit 1 ;; \
+      console) ;; \
+      *) echo "Build with --build-arg SERVICE=order-service|inventory-service|notification-service|console (got '$SERVICE')" >&2; exit 1 ;; \
     esac \
- && npx tsc -b "services/$SERVICE/tsconfig.build.json"
+ && npx tsc -b "services/$SERVICE/tsconfig.build.json" \
+ && if [ "$SERVICE" = console ]; then npm run --silent -w services/console build:web; fi
 
 # ---- runtime: production dependencies and compiled code only -------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -50,8 +53,10 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 COPY --from=build /app/shared/dist shared/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist
 # /app/main.js -> the service's entry point: `node main.js` needs no shell to pick the service,
-# and Node resolves the link, so the service runs as its own main module.
-RUN ln -s "services/$SERVICE/dist/main.js" main.js
+# and Node resolves the link, so the service runs as its own main module. (The console's server
+# is dist/server/main.js, beside the page it serves, dist/web.)
+RUN if [ -f "services/$SERVICE/dist/server/main.js" ]; then entry=dist/server/main.js; else entry=dist/main.js; fi \
+ && ln -s "services/$SERVICE/$entry" main.js
 
 USER node
 EXPOSE 3000

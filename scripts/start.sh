@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: installs and builds what is missing, brings up RabbitMQ and FerretDB
-# (scripts/ensure-infra.sh), then runs the three services with prefixed logs.
+# (scripts/ensure-infra.sh), then runs the three services and the console with prefixed logs.
 # Ctrl-C stops the services, then whatever this run started (FerretDB; RabbitMQ only if it
 # was not running before).
 set -euo pipefail
@@ -36,6 +36,7 @@ management_port="${RABBITMQ_MANAGEMENT_PORT:-15672}"
 rabbit_url="${RABBITMQ_URL:-amqp://user:password@127.0.0.1:5672}"
 cat <<EOF
 
+  console               http://localhost:${CONSOLE_PORT:-3000}/   (the web page: orders, stock, dead letters)
   order-service         http://localhost:3001/api/health
   inventory-service     http://localhost:3002/api/health
   notification-service  http://localhost:3003/api/health
@@ -61,13 +62,14 @@ run_service() {
 # then asks concurrently to stop them: each service gets exactly one SIGTERM and shuts down
 # gracefully (a second signal would make it exit at once).
 setsid "$REPO_ROOT/node_modules/.bin/concurrently" \
-  --names order,inventory,notification \
-  --prefix-colors blue.bold,magenta.bold,cyan.bold \
+  --names order,inventory,notification,console \
+  --prefix-colors blue.bold,magenta.bold,cyan.bold,green.bold \
   --prefix '[{name}]' --pad-prefix \
   --kill-others-on-fail \
   "$(run_service order-service)" \
   "$(run_service inventory-service)" \
   "$(run_service notification-service)" \
+  'exec node services/console/dist/server/main.js' \
   </dev/null &
 services_pid=$!
 wait "$services_pid"

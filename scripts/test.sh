@@ -21,6 +21,7 @@ if [[ -n "${TEST_MONGODB_URL:-}" && -z "${MONGO_PORT:-}" ]]; then
 fi
 
 ensure_node_modules
+ensure_chromium
 say "Lint (npm run lint)"
 npm run --silent lint
 say "Type-check (npm run typecheck)"

@@ -91,6 +91,25 @@ ensure_node_modules() {
   fi
 }
 
+# ensure_chromium: Debian's Chromium for the browser tests (CHROMIUM_PATH, else `chromium`),
+# installed with apt-get when missing. Without it those tests fail, they never skip.
+ensure_chromium() {
+  if [[ -n "${CHROMIUM_PATH:-}" ]]; then
+    [[ -x "$CHROMIUM_PATH" ]] ||
+      die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" "point CHROMIUM_PATH at Chromium, or unset it"
+    return
+  fi
+  command -v chromium >/dev/null 2>&1 && return
+  command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]] ||
+    die "the browser tests need Chromium, and it cannot be installed here (no apt-get, or not root)" \
+      "install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH to one"
+  say "Installing Chromium for the browser tests (apt-get install chromium, about a minute)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 ||
+    die "apt-get could not install chromium" "run: apt-get update && apt-get install -y chromium   and read its errors"
+  command -v chromium >/dev/null 2>&1 ||
+    die "apt-get installed chromium, but there is no chromium on PATH" "set CHROMIUM_PATH to the browser's executable"
+}
+
 # with_infra: brings up RabbitMQ and the database for the calling script, and stops at its exit
 # whatever this call had to start (KEEP_INFRA=1 leaves it running). Call it once, early: it
 # installs the EXIT trap, which then also runs the caller's own `on_exit` function if defined.

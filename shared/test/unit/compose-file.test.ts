@@ -7,6 +7,7 @@ import dotenv from 'dotenv';
 import { parse } from 'yaml';
 import type { ConfigDefinition } from '@ecommerce/shared';
 import { loadConfig, serviceSettings } from '@ecommerce/shared';
+import { consoleSettings } from '../../../services/console/src/server/config';
 import { notificationServiceSettings } from '../../../services/notification-service/src/config';
 
 /** The repository's root: the nearest folder above this file that holds package-lock.json. */
@@ -244,6 +245,46 @@ describe('docker-compose.yml', () => {
     it('has a health check', () => {
       expect(hasHealthcheck(service)).toBe(true);
     });
+  });
+});
+
+describe('docker-compose.yml, the console', () => {
+  const service = serviceOf('console');
+
+  it('publishes host port 3000 and is built from the root Dockerfile with SERVICE=console', () => {
+    expect(portsOf(service)).toEqual([{ published: 3000, target: 3000 }]);
+    const build = service.build as Exclude<ComposeService['build'], string | undefined>;
+    expect((build.args as Record<string, EnvValue>).SERVICE).toBe('console');
+  });
+
+  it('points at the three services inside the compose network, with settings it knows', () => {
+    const environment = environmentOf(service);
+    const known = Object.values(consoleSettings).map((s) => s.env);
+    expect(Object.keys(environment).filter((name) => !known.includes(name))).toEqual([]);
+    const config = loadConfig(consoleSettings, { env: environment });
+    expect(config.port).toBe(CONTAINER_PORT);
+    expect(config.orderServiceUrl).toBe('http://order-service:3000');
+    expect(config.inventoryServiceUrl).toBe('http://inventory-service:3000');
+    expect(config.notificationServiceUrl).toBe('http://notification-service:3000');
+  });
+
+  it('starts once the three services are healthy, and has a health check', () => {
+    expect(dependenciesOf(service)).toMatchObject(
+      Object.fromEntries(APP_SERVICES.map((app) => [app.name, 'service_healthy'])),
+    );
+    expect(hasHealthcheck(service)).toBe(true);
+  });
+
+  it('its .env.example lists exactly its own settings, with the defaults built into the code', () => {
+    const file = path.join(ROOT, 'services', 'console', '.env.example');
+    const listed = Object.keys(readEnvFile(file));
+    const own = Object.values(consoleSettings)
+      .map((s) => s.env)
+      .filter((name) => name !== 'LOG_LEVEL'); // a setting of every service: the root file's
+    expect(listed.sort()).toEqual(own.sort());
+    expect(loadConfig(consoleSettings, { env: {}, envFiles: [file] })).toEqual(
+      loadConfig(consoleSettings, { env: {} }),
+    );
   });
 });
 
