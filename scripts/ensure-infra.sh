@@ -41,7 +41,8 @@ FERRET_DIR="$REPO_ROOT/scripts/ferretdb"
 FERRET_BIN="$FERRET_DIR/bin/ferretdb"
 DATA_DIR="$REPO_ROOT/.data"
 FERRET_LOG="$DATA_DIR/ferretdb.log"
-FERRET_PID_FILE="$DATA_DIR/ferretdb.pid"
+# One pid file per port: FerretDBs on other ports (a test's own, say) are other servers.
+FERRET_PID_FILE="$DATA_DIR/ferretdb-$(mongo_port).pid"
 
 report() { printf '%-20s %s\n' "$1:" "$2"; }
 
@@ -377,7 +378,7 @@ ferretdb_needs_build() {
   return 1
 }
 
-# ferretdb_pid: the pid in .data/ferretdb.pid when that process is a live ferretdb.
+# ferretdb_pid: the pid in .data/ferretdb-<port>.pid when that process is a live ferretdb.
 ferretdb_pid() {
   local pid
   [[ -f "$FERRET_PID_FILE" ]] || return 1
@@ -450,9 +451,10 @@ stop_started() {
           kill -KILL "$pid" 2>/dev/null || true
           report ferretdb "stopped (pid $pid)"
         fi
-        if [[ -f "$FERRET_PID_FILE" && "$(<"$FERRET_PID_FILE")" == "$pid" ]]; then
-          rm -f "$FERRET_PID_FILE"
-        fi
+        local pid_file
+        for pid_file in "$DATA_DIR"/ferretdb-*.pid; do
+          if [[ -f "$pid_file" && "$(<"$pid_file")" == "$pid" ]]; then rm -f "$pid_file"; fi
+        done
         ;;
       postgresql)
         pg_ctlcluster --skip-systemctl-redirect "$pid" main stop >/dev/null 2>&1 &&

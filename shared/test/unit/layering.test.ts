@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 // The domain of every service names facts (NotFoundError, ConflictError, InvalidError from the
@@ -33,6 +33,8 @@ function domainFiles(): string[] {
   const services = path.join(repositoryRoot, 'services');
   return readdirSync(services).flatMap((service) => {
     const domain = path.join(services, service, 'src', 'domain');
+    // The console has no domain of its own: it only shows the services'.
+    if (!existsSync(domain)) return [];
     return readdirSync(domain)
       .filter((file) => file.endsWith('.ts'))
       .map((file) => path.join(domain, file));
