@@ -73,6 +73,11 @@ async function fillOrderForm(productId: string, quantity: number, userId = 'cons
 /** Places an order through the form; returns the id the page reports. */
 async function placeThroughForm(productId: string, quantity: number): Promise<string> {
   await fillOrderForm(productId, quantity);
+  return placeOrderFromFilledForm();
+}
+
+/** Clicks Place order on a filled form; returns the id the page reports. */
+async function placeOrderFromFilledForm(): Promise<string> {
   await page.getByRole('button', { name: 'Place order' }).click();
   const placed = page.getByRole('status');
   await placed.waitFor({ timeout: SEEN_WITHIN_MS });
@@ -152,6 +157,31 @@ describe('the Orders page', () => {
     await expectSoon(async () =>
       expect((await call('GET', system.orders(`?userId=${userId}`))).body.total).toBe(1),
     );
+  });
+
+  it('when a second line is added, then the order holds both products, and the status filter finds it', async () => {
+    const [first, second] = [await system.createProduct(5), await system.createProduct(5)];
+    await open('/');
+    await fillOrderForm(first, 1);
+    await page.getByRole('button', { name: 'Add line' }).click();
+    await page.getByLabel('Product 2', { exact: true }).selectOption(second);
+    await page.getByLabel('Quantity 2', { exact: true }).fill('2');
+
+    const orderId = await placeOrderFromFilledForm();
+
+    await expectSoon(async () =>
+      expect((await call('GET', system.orders(`/${orderId}`))).body).toMatchObject({
+        status: 'CONFIRMED',
+        products: [
+          { productId: first, quantity: 1 },
+          { productId: second, quantity: 2 },
+        ],
+      }),
+    );
+    await page.getByLabel('Show').selectOption('CANCELLED');
+    await expectSoon(async () => expect(await orderRow(orderId).count()).toBe(0));
+    await page.getByLabel('Show').selectOption('CONFIRMED');
+    await expectSoon(async () => expect(await orderRow(orderId).count()).toBe(1));
   });
 
   it('when the API refuses the order, then the reason is shown next to the form in words', async () => {

@@ -75,7 +75,11 @@ export async function managementLoginStatus(user: string, password: string): Pro
  * one with a line of text, as a stray web or chat server would.
  */
 export async function startForeignServer(): Promise<{ port: number; server: Server }> {
-  const server = createServer((socket) => socket.end('HELLO this is not the server you want\r\n'));
+  const server = createServer((socket) => {
+    // A client that gives up (a probe's timeout) resets the connection: nothing to report.
+    socket.on('error', () => undefined);
+    socket.end('HELLO this is not the server you want\r\n');
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { port: (server.address() as AddressInfo).port, server };

@@ -95,7 +95,7 @@ export class DeadLetterQueue {
           if (wanted && !wanted.has(eventId)) continue;
           await act(channel, message, eventId);
           channel.ack(message);
-          await this.deps.index.remove(eventId);
+          await this.deps.index.remove(eventId, failedAtOf(message));
           done++;
         }
       } finally {
@@ -104,4 +104,11 @@ export class DeadLetterQueue {
       return done;
     });
   }
+}
+
+/** When the message was dead-lettered (its `x-failed-at` header), if it says. */
+function failedAtOf(message: GetMessage): Date | undefined {
+  const header: unknown = message.properties.headers?.['x-failed-at'];
+  const failedAt = typeof header === 'string' ? new Date(header) : undefined;
+  return failedAt && !Number.isNaN(failedAt.getTime()) ? failedAt : undefined;
 }

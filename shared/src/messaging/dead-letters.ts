@@ -56,7 +56,12 @@ export class DeadLetterIndex {
     };
   }
 
-  async remove(eventId: string): Promise<void> {
-    await this.model.deleteOne({ _id: eventId });
+  /**
+   * Forgets the record of a message taken out of the queue. With `failedAt` (the message's
+   * `x-failed-at`), only the record of that very dead-lettering: a replayed message that failed
+   * again may already have a newer record, made while the replay was still finishing.
+   */
+  async remove(eventId: string, failedAt?: Date): Promise<void> {
+    await this.model.deleteOne({ _id: eventId, ...(failedAt && { failedAt }) });
   }
 }
