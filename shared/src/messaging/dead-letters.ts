@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
+import { KeyedMutex } from '../concurrency/keyed-mutex';
 
 /**
  * An index of what sits in a service's dead-letter queue. AMQP cannot look at a queue without
@@ -35,6 +36,10 @@ const deadLetterSchema = new Schema<DeadLetterDocument>(
 
 export class DeadLetterIndex {
   private readonly model: Model<DeadLetterDocument>;
+  // A replayed message that fails again is recorded while the replay removes its old record.
+  // On FerretDB each of the two is a read and a write, and interleaved they lose the new record:
+  // one at a time per event id.
+  private readonly locks = new KeyedMutex();
 
   constructor(connection: Connection) {
     this.model = connection.model<DeadLetterDocument>('DeadLetter', deadLetterSchema);
@@ -42,7 +47,9 @@ export class DeadLetterIndex {
 
   async save(record: DeadLetterRecord): Promise<void> {
     const { eventId, ...fields } = record;
-    await this.model.replaceOne({ _id: eventId }, fields, { upsert: true });
+    await this.locks.run(eventId, () =>
+      this.model.replaceOne({ _id: eventId }, fields, { upsert: true }),
+    );
   }
 
   async list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
@@ -62,6 +69,8 @@ export class DeadLetterIndex {
    * again may already have a newer record, made while the replay was still finishing.
    */
   async remove(eventId: string, failedAt?: Date): Promise<void> {
-    await this.model.deleteOne({ _id: eventId, ...(failedAt && { failedAt }) });
+    await this.locks.run(eventId, () =>
+      this.model.deleteOne({ _id: eventId, ...(failedAt && { failedAt }) }),
+    );
   }
 }
