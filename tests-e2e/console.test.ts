@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { createEvent } from '@ecommerce/shared';
 import { EventProbe, eventually } from '@ecommerce/shared/testing';
 import { ConsoleProcess, horizontalOverflow, launchChromium, screenshot } from './support/console';
 import { call } from './support/http';
+import { publishOrderServicePoison } from './support/poison';
 import { ADMIN_TOKEN, System } from './support/system';
 
 /**
@@ -293,20 +293,7 @@ describe('the Inventory page', () => {
 });
 
 describe('the Dead letters page', () => {
-  /** An answer about an order that does not exist: the order service dead-letters it at once. */
-  async function poison(): Promise<string> {
-    const orderId = randomUUID();
-    const event = createEvent({
-      eventType: 'inventory.status.updated',
-      source: 'inventory-service',
-      aggregateId: orderId,
-      sequence: 1,
-      correlationId: `e2e-console-${orderId}`,
-      data: { orderId, status: 'SUCCESS' },
-    });
-    await probe.publish(event);
-    return event.eventId;
-  }
+  const poison = () => publishOrderServicePoison(probe, 'e2e-console');
 
   /** When the order service last dead-lettered the event (0 when it is not in its DLQ). */
   async function failedAt(eventId: string): Promise<number> {

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { createEvent } from '@ecommerce/shared';
 import { EventProbe, eventually } from '@ecommerce/shared/testing';
 import { call } from './support/http';
+import { publishOrderServicePoison } from './support/poison';
 import { ADMIN_TOKEN, System } from './support/system';
 
 /**
@@ -82,18 +81,9 @@ async function deadLetters(): Promise<DeadLetter[]> {
 
 /** Publishes an inventory answer about an order that does not exist: a PermanentError. */
 async function deadLetterInOrderService(): Promise<DeadLetter> {
-  const orderId = randomUUID();
-  const event = createEvent({
-    eventType: 'inventory.status.updated',
-    source: 'inventory-service',
-    aggregateId: orderId,
-    sequence: 1,
-    correlationId: `e2e-dlq-${orderId}`,
-    data: { orderId, status: 'SUCCESS' },
-  });
-  await probe.publish(event);
+  const eventId = await publishOrderServicePoison(probe, 'e2e-dlq');
   return eventually(async () => {
-    const found = (await deadLetters()).find((item) => item.eventId === event.eventId);
+    const found = (await deadLetters()).find((item) => item.eventId === eventId);
     expect(found).toBeDefined();
     return found as DeadLetter;
   });

@@ -38,3 +38,8 @@ function firstDetail(details: unknown): string | undefined {
   if (first && typeof first === 'object' && 'message' in first) return String(first.message);
   return undefined;
 }
+
+/** What a caught failure says, in words (an ApiError's message is already meant for a person). */
+export function messageOf(failure: unknown): string {
+  return failure instanceof Error ? failure.message : String(failure);
+}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { messageOf } from './api-errors';
 
 export interface Polled<T> {
   data: T | undefined;
@@ -17,20 +18,19 @@ export function usePolling<T>(load: () => Promise<T>, intervalMs: number): Polle
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const inFlight = useRef<Promise<void> | undefined>(undefined);
-  const stableLoad = load;
 
   const refresh = useCallback(async () => {
     await inFlight.current;
-    const run = stableLoad().then(
+    const run = load().then(
       (value) => {
         setData(value);
         setError(undefined);
       },
-      (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
+      (failure: unknown) => setError(messageOf(failure)),
     );
     inFlight.current = run;
     await run;
-  }, [stableLoad]);
+  }, [load]);
 
   useEffect(() => {
     let stopped = false;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { messageOf } from '../api-errors';
 import type { DeadLetter, ServiceName } from '../api';
 import { callService } from '../api';
 import { Problem } from '../components/problem';
@@ -87,7 +88,7 @@ function ServiceDeadLetters({
         token,
       });
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
     }
     await deadLetters.refresh();
   };
@@ -181,7 +182,7 @@ function ConfirmDiscard({
       });
       onDone(true);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
       setWorking(false);
     }
   };

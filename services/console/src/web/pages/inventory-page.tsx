@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react';
+import { messageOf } from '../api-errors';
 import type { FormEvent } from 'react';
 import type { Product } from '../api';
 import { callService } from '../api';
@@ -46,7 +47,7 @@ export function InventoryPage({ token }: { token: string }) {
       await inventory.refresh();
       return true;
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
       return false;
     }
   };

@@ -1,4 +1,5 @@
 import { useCallback, useId, useState } from 'react';
+import { messageOf } from '../api-errors';
 import type { FormEvent } from 'react';
 import type { Notification, Order, Page, Product } from '../api';
 import { callService } from '../api';
@@ -49,7 +50,7 @@ export function OrdersPage({ token }: { token: string }) {
         method: 'DELETE',
       });
     } catch (error) {
-      setActionProblem(error instanceof Error ? error.message : String(error));
+      setActionProblem(messageOf(error));
     }
     await orders.refresh();
   };
@@ -193,7 +194,7 @@ function PlaceOrderForm({
       setIdempotencyKey(crypto.randomUUID());
       onPlaced(order);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
     } finally {
       setPlacing(false);
     }
