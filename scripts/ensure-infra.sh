@@ -362,17 +362,16 @@ build_ferretdb() {
       "install Go >= 1.24 and put it on PATH"
   local started=$SECONDS
   report ferretdb "building scripts/ferretdb/bin/ferretdb (the first build takes about 2 minutes)"
-  # Build to a temporary name, so that an interrupted build leaves no broken binary behind.
-  (cd "$FERRET_DIR" && CGO_ENABLED=0 go build -trimpath -o bin/ferretdb.tmp . && mv bin/ferretdb.tmp bin/ferretdb) ||
+  bash "$FERRET_DIR/build.sh" ||
     die "building FerretDB failed (output above)" \
-      "check that the Go module proxy is reachable, then: cd scripts/ferretdb && CGO_ENABLED=0 go build -trimpath -o bin/ferretdb ."
+      "check that the Go module proxy is reachable, then: bash scripts/ferretdb/build.sh"
   report ferretdb "built in $((SECONDS - started))s"
 }
 
 ferretdb_needs_build() {
   [[ ! -x "$FERRET_BIN" ]] && return 0
   local source
-  for source in "$FERRET_DIR/main.go" "$FERRET_DIR/go.mod" "$FERRET_DIR/go.sum"; do
+  for source in "$FERRET_DIR"/{main.go,go.mod,go.sum,build.sh} "$FERRET_DIR"/patches/*.patch; do
     [[ "$source" -nt "$FERRET_BIN" ]] && return 0
   done
   return 1

@@ -7,6 +7,8 @@ import type { TestEnvironment } from '@ecommerce/shared/testing';
  * connection for an update's read while it takes another for its write, so with its default
  * pool of 50 it hung for good once 50 updates arrived together. The embedding lets at most 40
  * commands run at once, whatever the clients send; every service, test and benchmark relies on it.
+ * And an update command held the read connection of each of its statements until its last one
+ * was done, so one bulk write of 90 updates hung it too (scripts/ferretdb/patches).
  */
 let env: TestEnvironment;
 let client: MongoClient;
@@ -33,4 +35,22 @@ it('when 150 updates arrive at once, then every one of them completes', async ()
 
   expect(results.filter((result) => result.modifiedCount === 1)).toHaveLength(150);
   expect(await documents.countDocuments({ n: 1 })).toBe(150);
+}, 30_000);
+
+it('when bulk writes of 200 updates each arrive at once, then every update completes', async () => {
+  const documents = client.db().collection<{ _id: string; n: number }>('bulk');
+  const ids = Array.from({ length: 200 }, (_, i) => `d${i}`);
+  await documents.insertMany(ids.map((_id) => ({ _id, n: 0 })));
+
+  const results = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      documents.bulkWrite(
+        ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+        { ordered: false },
+      ),
+    ),
+  );
+
+  expect(results.map((result) => result.modifiedCount)).toEqual([200, 200, 200, 200]);
+  expect(await documents.countDocuments({ n: 4 })).toBe(200);
 }, 30_000);

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds bin/ferretdb: main.go with FerretDB v1.24.2 and the fixes in patches/ (see its README).
+#
+# The patches are applied to a copy of the module that a Go workspace (bin/go.work) puts in its
+# place, so go.mod and go.sum keep naming the module exactly as the Go proxy serves it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+module=github.com/FerretDB/FerretDB
+go mod download "$module"
+module_dir="$(go list -m -f '{{.Dir}}' "$module")"
+
+# A copy of the module with the patches applied, in place of the module (a workspace's replace).
+source_dir="$PWD/bin/FerretDB"
+rm -rf "$source_dir"
+mkdir -p bin
+cp -r "$module_dir" "$source_dir"
+chmod -R u+w "$source_dir"
+for patch_file in patches/*.patch; do
+  patch --quiet --forward -d "$source_dir" -p1 <"$patch_file"
+done
+cat >bin/go.work <<WORK
+go 1.24
+
+use $PWD
+
+replace $module => $source_dir
+WORK
+
+# To a temporary name, so that an interrupted build leaves no broken binary behind.
+GOWORK="$PWD/bin/go.work" CGO_ENABLED=0 go build -trimpath -o bin/ferretdb.tmp .
+mv bin/ferretdb.tmp bin/ferretdb
