@@ -9,8 +9,8 @@
 // program relays each client connection to it, letting at most -max-commands commands run at
 // once across all clients. FerretDB v1 answers an update by holding one connection of its
 // PostgreSQL pool (50) for the read while it takes a second one for the write, so fifty updates
-// at once hung it for good; with fewer commands in flight than pool connections, one is always
-// free for a write.
+// at once hung it for good; with at most half as many commands in flight as pool connections,
+// one is always free for a write. It is built by build.sh, with the fixes in patches/.
 package main
 
 import (
@@ -95,11 +95,9 @@ func main() {
 	}
 }
 
-// withPoolSize sets the size of FerretDB's PostgreSQL pool (pool_max_conns) unless the URL does.
-// Under load FerretDB was seen holding every connection of a pool of 50 with fewer than 40
-// commands in flight (connections kept by something other than a running command), so the pool
-// is larger than the commands let in, and smaller than PostgreSQL's default max_connections (100),
-// so that psql and the tests still get in.
+// withPoolSize sets the size of FerretDB's PostgreSQL pool (pool_max_conns) unless the URL does:
+// twice the commands let in (a command holds at most two connections, once patches/ is applied),
+// and below PostgreSQL's default max_connections (100), so that psql and the tests still get in.
 func withPoolSize(rawURL string, size int) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
