@@ -25,3 +25,7 @@ export * from './http/health';
 export { ServiceMetrics } from './http/metrics';
 export { CORRELATION_HEADER } from './http/create-http-app';
 export * from './lifecycle/service-host';
+export * from './http/openapi';
+export { serviceApiDocument } from './http/host-openapi';
+export type { ServiceApi } from './http/host-openapi';
+export { apiDocsRouter } from './http/api-docs-routes';

@@ -8,8 +8,14 @@ export const paginationKeys = {
     .integer()
     .min(1)
     .default(20)
-    .custom((value: number) => Math.min(value, MAX_PAGE_SIZE)),
-  offset: Joi.number().integer().min(0).max(1_000_000).default(0),
+    .custom((value: number) => Math.min(value, MAX_PAGE_SIZE))
+    .description(`Page size; more than ${MAX_PAGE_SIZE} counts as ${MAX_PAGE_SIZE}`),
+  offset: Joi.number()
+    .integer()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .description('How many items to skip'),
 };
 
 export interface Page {
