@@ -6,3 +6,5 @@ export * from './event-probe';
 export * from './service-under-test';
 export * from './tcp-proxy';
 export * from './test-events';
+export * from './openapi-conformance';
+export * from './api-document-checks';
