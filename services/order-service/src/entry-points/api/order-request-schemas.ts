@@ -22,14 +22,16 @@ export const newOrderBody = Joi.object<NewOrderRequest>({
     .max(MAX_ORDER_LINES)
     .unique('productId')
     .messages({ 'array.unique': 'products lists product {#value.productId} twice' })
+    .description('The order lines; no two of them with the same productId')
     .required(),
   totalPrice: strictNumber().min(0).max(1_000_000_000).required(),
   contact: Joi.object({
     email: Joi.string().email({ tlds: false }).max(254),
     phone: Joi.string()
       .pattern(/^\+\d{8,15}$/)
-      .messages({ 'string.pattern.base': 'contact.phone must be E.164: + and 8 to 15 digits' }),
-  }),
+      .messages({ 'string.pattern.base': 'contact.phone must be E.164: + and 8 to 15 digits' })
+      .description('E.164: + and 8 to 15 digits'),
+  }).description('Where the customer hears about the order; without it, the log records it'),
 });
 
 export const orderIdParam = Joi.string()
@@ -39,7 +41,11 @@ export const orderIdParam = Joi.string()
 /** Printable ASCII, as the IETF draft for the header suggests; long enough for any UUID scheme. */
 export const idempotencyKeyHeader = Joi.string()
   .pattern(/^[\x21-\x7e]{1,255}$/)
-  .messages({ 'string.pattern.base': 'Idempotency-Key must be 1 to 255 printable characters' });
+  .messages({ 'string.pattern.base': 'Idempotency-Key must be 1 to 255 printable characters' })
+  .description(
+    'Kept at least 24 h: the same key with the same body answers the same order (200), with ' +
+      'another body a 409',
+  );
 
 export const listOrdersQuery = Joi.object<{ userId?: string; status?: OrderStatus } & Page>({
   userId: Joi.string().min(1).max(100),
