@@ -6,6 +6,12 @@ export const productIdParam = productIdSchema.messages({
 });
 
 export const setStockBody = Joi.object<{ quantity: number; name?: string }>({
-  quantity: Joi.number().strict().integer().min(0).max(1_000_000_000).required(),
-  name: Joi.string().trim().min(1).max(200),
+  quantity: Joi.number()
+    .strict()
+    .integer()
+    .min(0)
+    .max(1_000_000_000)
+    .required()
+    .description('The new available quantity'),
+  name: Joi.string().trim().min(1).max(200).description("The product's name"),
 });

@@ -1,0 +1,174 @@
+import type { OpenApiDocument } from '@ecommerce/shared';
+import {
+  ADMIN,
+  API_DOCS_ROUTES,
+  ApiConformance,
+  documentedRoutes,
+  duringOutage,
+  exerciseHostRoutes,
+  exerciseShutdown,
+  LATIN1_JSON,
+  localAssetsOf,
+  registeredRoutes,
+  ServiceUnderTest,
+} from '@ecommerce/shared/testing';
+import { inventoryServiceSettings } from '../../src/config';
+import { inventoryApiDocument } from '../../src/entry-points/api/inventory-openapi';
+import { startInventoryService } from '../../src/start';
+
+// The inventory service's API document against the service itself: its routes, and real answers
+// checked against the documented schemas, one of each documented status at least.
+
+let subject: ServiceUnderTest;
+let served: OpenApiDocument;
+
+beforeAll(async () => {
+  subject = await ServiceUnderTest.start({
+    label: 'inventory-openapi',
+    settings: inventoryServiceSettings,
+    start: startInventoryService,
+    throughProxies: true,
+  });
+  served = (await subject.api().get('/api/openapi.json').expect(200)).body;
+});
+
+afterAll(() => subject?.stop());
+
+const api = () => subject.api();
+
+describe('when the API document is asked for', () => {
+  it('then /api/openapi.json is the OpenAPI 3.1.0 document built from the routes', async () => {
+    const response = await api().get('/api/openapi.json').expect(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(response.body).toEqual(JSON.parse(JSON.stringify(inventoryApiDocument)));
+  });
+
+  it('then /api/docs is Swagger UI that loads only its own assets, and each answers 200', async () => {
+    const page = await api().get('/api/docs').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const assets = localAssetsOf(page.text, '/api/docs');
+    expect(assets).toEqual(
+      expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']),
+    );
+    for (const asset of assets) await api().get(asset).expect(200);
+  });
+});
+
+describe('when the routes of the app are listed', () => {
+  it('then every route under /api is documented and every documented route is routed', () => {
+    const routed = registeredRoutes(subject.service.app);
+    const underApi = routed.filter(
+      (route) => route.split(' ')[1].startsWith('/api/') && !API_DOCS_ROUTES.includes(route),
+    );
+    expect([...underApi].sort()).toEqual([...documentedRoutes(served)].sort());
+    expect(routed).toEqual(expect.arrayContaining([...API_DOCS_ROUTES, 'GET /metrics']));
+    expect(Object.keys(served.paths)).not.toContain('/metrics');
+  });
+
+  it('then the admin routes, and only they, are under the bearer scheme', () => {
+    const secured = documentedRoutes(served).filter((route) => {
+      const [method, path] = route.split(' ');
+      return served.paths[path][method.toLowerCase() as 'get']?.security !== undefined;
+    });
+    expect(secured.sort()).toEqual([
+      'GET /api/admin/dlq',
+      'POST /api/admin/dlq/discard',
+      'POST /api/admin/dlq/replay',
+      'POST /api/inventory/{id}',
+    ]);
+    expect(served.components.securitySchemes.adminToken).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+});
+
+describe('when real requests are answered', () => {
+  // One record of the answers seen, over the tests below in their order; the last one requires
+  // every documented answer to have occurred.
+  let conformance: ApiConformance;
+  const check: ApiConformance['check'] = (test, status) => conformance.check(test, status);
+  const setStock = (productId: string) => api().post(`/api/inventory/${productId}`).set(ADMIN);
+
+  beforeAll(() => {
+    conformance = new ApiConformance(served);
+  });
+
+  it('then reading the inventory answers as documented', async () => {
+    const inventory = await check(api().get('/api/inventory'), 200);
+    expect(inventory.body.items.map((product: { productId: string }) => product.productId)).toEqual(
+      expect.arrayContaining(['prod1', 'prod2']),
+    );
+    expect((await check(api().get('/api/inventory/prod1'), 200)).body.available).toBeGreaterThan(0);
+    await check(api().get('/api/inventory/no-such-product'), 404);
+    await check(api().get('/api/inventory/not%20an%20id'), 400);
+    const undecodable = await check(api().get('/api/inventory/%E0%A4%A'), 400);
+    expect(undecodable.body.error.code).toBe('BAD_REQUEST');
+  });
+
+  it('then setting stock answers as documented: 201 for a new product, 200 after', async () => {
+    const created = await check(setStock('openapi-1').send({ quantity: 5 }), 201);
+    expect(created.body).toMatchObject({ productId: 'openapi-1', name: 'openapi-1', available: 5 });
+    const updated = await check(setStock('openapi-1').send({ quantity: 7, name: 'Cable' }), 200);
+    expect(updated.body).toMatchObject({ name: 'Cable', available: 7, reserved: 0 });
+  });
+
+  it('then bad input to POST /api/inventory/:id is a documented 4xx, and changes nothing', async () => {
+    for (const body of [{ quantity: -1 }, { quantity: '5' }, { quantity: 1, $set: { x: 1 } }, {}]) {
+      expect((await check(setStock('openapi-1').send(body), 400)).body.error.code).toBe(
+        'VALIDATION_ERROR',
+      );
+    }
+    await check(setStock('openapi-1'), 400);
+    await check(setStock('not$an-id').send({ quantity: 1 }), 400);
+    await check(setStock('openapi-1').set('content-type', 'application/json').send('{'), 400);
+    await check(api().post('/api/inventory/openapi-1').send({ quantity: 1 }), 401);
+    await check(
+      api().post('/api/inventory/openapi-1').set('Authorization', 'Bearer nope').send({}),
+      401,
+    );
+    await check(setStock('openapi-1').send({ quantity: 1, name: 'x'.repeat(110_000) }), 413);
+    await check(setStock('openapi-1').set('content-type', LATIN1_JSON).send('{"quantity":1}'), 415);
+    expect((await check(api().get('/api/inventory/openapi-1'), 200)).body.available).toBe(7);
+  });
+
+  it('then health and the dead-letter routes answer as documented', async () => {
+    await exerciseHostRoutes(subject, conformance, 'order.created');
+  });
+
+  it('then without RabbitMQ, health and the dead-letter moves are a documented 503', async () => {
+    await duringOutage(subject, conformance, 'rabbitmq', async () => {
+      await check(api().post('/api/admin/dlq/replay').set(ADMIN).send({}), 503);
+      await check(
+        api()
+          .post('/api/admin/dlq/discard')
+          .set(ADMIN)
+          .send({ eventIds: ['x'] }),
+        503,
+      );
+    });
+  });
+
+  it('then without the database, its routes are a documented 503 DATABASE_UNAVAILABLE', async () => {
+    // Ids the service has not seen: it may answer for products it holds in memory.
+    await duringOutage(subject, conformance, 'database', async () => {
+      for (const request of [
+        api().get('/api/inventory'),
+        api().get('/api/inventory/openapi-unseen'),
+        setStock('openapi-unseen').send({ quantity: 1 }),
+        api().get('/api/admin/dlq').set(ADMIN),
+      ]) {
+        expect((await check(request, 503)).body.error.code).toBe('DATABASE_UNAVAILABLE');
+      }
+    });
+  });
+
+  it('then while shutting down every route is a documented 503 SHUTTING_DOWN', async () => {
+    await exerciseShutdown(subject, conformance);
+  });
+
+  it('then every documented answer occurred', () => {
+    expect(conformance.unexercised()).toEqual([]);
+  });
+});
