@@ -31,14 +31,18 @@ const variables = Joi.object()
     /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
     Joi.alternatives().try(Joi.string().max(MAX_VARIABLE_LENGTH), Joi.number()),
   )
-  .max(MAX_VARIABLES);
+  .max(MAX_VARIABLES)
+  .description(
+    "Values for the template's {{variables}}: names are identifiers, values strings or numbers",
+  );
 
 export const notificationRequestBody = Joi.object<NotificationRequest>({
   type: Joi.string().valid('email', 'sms').required(),
   recipient: Joi.string()
     .required()
-    .when('type', { is: 'email', then: emailRecipient, otherwise: phoneRecipient }),
-  template: templateName.required(),
+    .when('type', { is: 'email', then: emailRecipient, otherwise: phoneRecipient })
+    .description('An email address for type email, an E.164 number (+ and 8 to 15 digits) for sms'),
+  template: templateName.required().description('A template of that type (GET /api/templates)'),
   variables,
 });
 
