@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
+  // scripts/ferretdb/bin: the build's copy of FerretDB's sources (scripts/ferretdb/build.sh).
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'scripts/ferretdb/bin/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

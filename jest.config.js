@@ -7,6 +7,7 @@ const transform = {
 const moduleNameMapper = {
   '^@ecommerce/shared$': '<rootDir>/shared/src/index.ts',
   '^@ecommerce/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+  '^@ecommerce/shared/tracing$': '<rootDir>/shared/src/observability/tracing.ts',
 };
 const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper };
 

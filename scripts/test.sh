@@ -22,6 +22,7 @@ fi
 
 ensure_node_modules
 ensure_chromium
+ensure_prometheus
 say "Lint (npm run lint)"
 npm run --silent lint
 say "Type-check (npm run typecheck)"

@@ -99,15 +99,29 @@ ensure_chromium() {
       die "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" "point CHROMIUM_PATH at Chromium, or unset it"
     return
   fi
-  command -v chromium >/dev/null 2>&1 && return
+  ensure_debian_package chromium chromium "the browser tests need Chromium" \
+    "or set CHROMIUM_PATH to the browser's executable"
+}
+
+# ensure_prometheus: Debian's Prometheus (prometheus, promtool) for the tests of the compose
+# file's Prometheus configuration and of the services' scrape targets.
+ensure_prometheus() {
+  ensure_debian_package prometheus prometheus "the Prometheus tests need prometheus and promtool"
+}
+
+# ensure_debian_package COMMAND PACKAGE WHY [HINT]: installs PACKAGE with apt-get unless COMMAND
+# is on PATH; WHY and HINT go into the what-to-do line when it cannot.
+ensure_debian_package() {
+  local command="$1" package="$2" why="$3" hint="${4:-}"
+  command -v "$command" >/dev/null 2>&1 && return
   command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]] ||
-    die "the browser tests need Chromium, and it cannot be installed here (no apt-get, or not root)" \
-      "install Chromium (Debian: apt-get install -y chromium) or set CHROMIUM_PATH to one"
-  say "Installing Chromium for the browser tests (apt-get install chromium, about a minute)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 ||
-    die "apt-get could not install chromium" "run: apt-get update && apt-get install -y chromium   and read its errors"
-  command -v chromium >/dev/null 2>&1 ||
-    die "apt-get installed chromium, but there is no chromium on PATH" "set CHROMIUM_PATH to the browser's executable"
+    die "$why, and $package cannot be installed here (no apt-get, or not root)" \
+      "install it (Debian: apt-get install -y $package)${hint:+ $hint}"
+  say "Installing $package for the tests (apt-get install $package, about a minute)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"; } >/dev/null 2>&1 ||
+    die "apt-get could not install $package" "run: apt-get update && apt-get install -y $package   and read its errors"
+  command -v "$command" >/dev/null 2>&1 ||
+    die "apt-get installed $package, but there is no $command on PATH" "put $command on PATH${hint:+, $hint}"
 }
 
 # with_infra: brings up RabbitMQ and the database for the calling script, and stops at its exit

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { ConfigOf } from '@ecommerce/shared';
 import { loadServiceConfig, serviceSettings } from '@ecommerce/shared';
+import { SERVICE_NAME } from './service-name';
 
-export const SERVICE_NAME = 'inventory-service';
+export { SERVICE_NAME };
 
 export const inventoryServiceSettings = serviceSettings({ port: 3002, database: SERVICE_NAME });
 

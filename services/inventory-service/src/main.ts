@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@ecommerce/shared';
 import { loadInventoryServiceConfig, SERVICE_NAME } from './config';
 import { startInventoryService } from './start';

@@ -3,8 +3,9 @@ import Joi from 'joi';
 import type { ConfigOf } from '@ecommerce/shared';
 import { loadServiceConfig, serviceSettings, setting } from '@ecommerce/shared';
 import { DELIVERY_LEASE_MS } from './domain/notification-rules';
+import { SERVICE_NAME } from './service-name';
 
-export const SERVICE_NAME = 'notification-service';
+export { SERVICE_NAME };
 
 /** An optional URL: empty (the default) means "deliver this channel to the log". */
 const optionalUrl = (schemes: string[]) =>

@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@ecommerce/shared';
 import { loadNotificationServiceConfig, SERVICE_NAME } from './config';
 import { startNotificationService } from './start';

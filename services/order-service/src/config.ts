@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { ConfigOf } from '@ecommerce/shared';
 import { loadServiceConfig, serviceSettings } from '@ecommerce/shared';
+import { SERVICE_NAME } from './service-name';
 
-export const SERVICE_NAME = 'order-service';
+export { SERVICE_NAME };
 
 export const orderServiceSettings = serviceSettings({ port: 3001, database: SERVICE_NAME });
 

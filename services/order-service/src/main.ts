@@ -1,3 +1,4 @@
+import './tracing';
 import { runService } from '@ecommerce/shared';
 import { loadOrderServiceConfig, SERVICE_NAME } from './config';
 import { startOrderService } from './start';

@@ -6,16 +6,17 @@ import { IdempotencyKeyRepository } from './data-access/idempotency-key-reposito
 import { OrderRepository } from './data-access/order-repository';
 import { orderRouter } from './entry-points/api/order-routes';
 import { subscribeOrderHandlers } from './entry-points/events/subscriptions';
+import { orderMetrics } from './order-metrics';
 
 /** The order service's composition root: its repositories, handlers and routes on the shared host. */
 export function startOrderService(config: OrderServiceConfig): Promise<RunningService> {
   return startService({
     name: SERVICE_NAME,
     config,
-    compose: ({ db, bus, stores }) => {
+    compose: ({ db, bus, stores, metrics }) => {
       const orders = new OrderRepository(db, stores);
       const idempotencyKeys = new IdempotencyKeyRepository(db);
-      const dependencies = { orders, idempotencyKeys };
+      const dependencies = { orders, idempotencyKeys, lifecycle: orderMetrics(metrics.registry) };
       subscribeOrderHandlers(bus, dependencies);
       return {
         routers: [orderRouter(dependencies)],

@@ -4,6 +4,8 @@ import { isDuplicateKeyError } from '../database/mongo-errors';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
+import type { TraceCarrier } from '../observability/trace-context';
+import { captureTraceContext, withTraceContext } from '../observability/trace-context';
 import type { EventPublisher } from '../messaging/event-bus';
 import type { OutboxEntry } from './outbox-entry';
 import { toOutboxEntry } from './outbox-entry';
@@ -93,10 +95,12 @@ interface Snapshot<S> {
   outbox: OutboxEntry[];
 }
 
+/** `trace`: the trace of the call that queued the job, continued by the events it causes. */
 type Job<S> =
   | {
       kind: 'update';
       decide: Decide<S, unknown>;
+      trace?: TraceCarrier;
       resolve: (updated: Updated<S, unknown> | null) => void;
       reject: (error: unknown) => void;
     }
@@ -104,6 +108,7 @@ type Job<S> =
       kind: 'create';
       state: S;
       events: EventDraft[];
+      trace?: TraceCarrier;
       resolve: (created: boolean) => void;
       reject: (error: unknown) => void;
     };
@@ -154,7 +159,14 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
 
   create(id: string, state: S, events: EventDraft[] = []): Promise<boolean> {
     return new Promise((resolve, reject) =>
-      this.enqueue(id, { kind: 'create', state, events, resolve, reject }),
+      this.enqueue(id, {
+        kind: 'create',
+        state,
+        events,
+        trace: captureTraceContext(),
+        resolve,
+        reject,
+      }),
     );
   }
 
@@ -172,6 +184,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       this.enqueue(id, {
         kind: 'update',
         decide: decide as Decide<S, unknown>,
+        trace: captureTraceContext(),
         resolve: resolve as (updated: Updated<S, unknown> | null) => void,
         reject,
       }),
@@ -307,12 +320,12 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     slot: Slot<S>,
     job: Extract<Job<S>, { kind: 'create' }>,
   ): Promise<void> {
-    const events = numbered(job.events, 0);
+    const entries = numbered(job.events, 0).map((event) => toOutboxEntry(event, job.trace));
     const snapshot: Snapshot<S> = {
       state: job.state,
       version: 1,
-      sequence: events.length,
-      outbox: events.map(toOutboxEntry),
+      sequence: entries.length,
+      outbox: entries,
     };
     try {
       await this.collection.insertOne(this.codec.toDocument(id, snapshot), {
@@ -321,12 +334,12 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     } catch (error) {
       if (isDuplicateKeyError(error)) return job.resolve(false);
       slot.current = undefined; // the insert may or may not have happened
-      for (const event of events) slot.failed.add(event.eventId);
+      for (const entry of entries) slot.failed.add(entry.eventId);
       return job.reject(error);
     }
     slot.current = snapshot;
     job.resolve(true);
-    if (events.length > 0) void this.publish(id, slot, snapshot.outbox);
+    if (entries.length > 0) void this.publish(id, slot, entries);
   }
 
   private async runUpdates(
@@ -343,18 +356,18 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       }
       if (!before) return batch.forEach((job) => job.resolve(null));
 
-      const { after, outcomes, events } = decideAll(before, batch);
-      if (events === undefined) {
+      const { after, outcomes, entries } = decideAll(before, batch);
+      if (entries === undefined) {
         slot.current = before;
         return settle(batch, outcomes);
       }
       const written: Snapshot<S> = {
         state: after,
         version: before.version + 1,
-        sequence: before.sequence + events.length,
+        sequence: before.sequence + entries.length,
         outbox: [
           ...before.outbox.filter((entry) => !slot.confirmed.has(entry.eventId)),
-          ...events.map(toOutboxEntry),
+          ...entries,
         ],
       };
       let applied: boolean;
@@ -364,7 +377,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
         // The write may or may not have happened: read again next time, and have the scan look
         // for its events soon.
         slot.current = undefined;
-        for (const event of events) slot.failed.add(event.eventId);
+        for (const entry of entries) slot.failed.add(entry.eventId);
         return batch.forEach((job) => job.reject(error));
       }
       if (!applied) {
@@ -375,9 +388,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
       slot.current = written;
       this.forgetRemoved(slot, written.outbox);
       settle(batch, outcomes);
-      if (events.length > 0) {
-        void this.publish(id, slot, written.outbox.slice(written.outbox.length - events.length));
-      }
+      if (entries.length > 0) void this.publish(id, slot, entries);
       return;
     }
     const error = new Error(`${this.name} ${id} kept changing while it was being updated`);
@@ -412,7 +423,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
         const event = JSON.parse(entry.payload) as AnyEvent;
         try {
           await runInContext({ correlationId: event.correlationId, eventId: event.eventId }, () =>
-            this.options.publisher.publish(event),
+            withTraceContext(entry.trace, () => this.options.publisher.publish(event)),
           );
         } catch (error) {
           this.options.logger.warn('Publishing an event failed; it stays in the outbox', {
@@ -538,10 +549,10 @@ function adopt<S>(slot: Slot<S>, snapshot: Snapshot<S>): void {
 function decideAll<S>(
   before: Snapshot<S>,
   batch: Array<Extract<Job<S>, { kind: 'update' }>>,
-): { after: S; outcomes: Outcome<S>[]; events?: AnyEvent[] } {
+): { after: S; outcomes: Outcome<S>[]; entries?: OutboxEntry[] } {
   let state = before.state;
   let sequence = before.sequence;
-  let events: AnyEvent[] | undefined;
+  let entries: OutboxEntry[] | undefined;
   const outcomes: Outcome<S>[] = [];
   for (const job of batch) {
     let change: Change<S, unknown> | null;
@@ -558,10 +569,10 @@ function decideAll<S>(
     state = change.next;
     const stamped = numbered(change.events ?? [], sequence);
     sequence += stamped.length;
-    events = [...(events ?? []), ...stamped];
+    entries = [...(entries ?? []), ...stamped.map((event) => toOutboxEntry(event, job.trace))];
     outcomes.push({ updated: { state, changed: true, result: change.result } });
   }
-  return { after: state, outcomes, events };
+  return { after: state, outcomes, entries };
 }
 
 function settle<S>(

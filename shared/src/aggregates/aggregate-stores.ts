@@ -29,8 +29,6 @@ export class AggregateStores {
       publisher: EventPublisher;
       logger: Logger;
       pollIntervalMs: number;
-      /** Told, on every poll interval, how many events wait for the broker's confirm. */
-      onUnconfirmed?: (events: number) => void;
     },
   ) {}
 
@@ -52,7 +50,6 @@ export class AggregateStores {
     let ticks = 0;
     this.timer = setInterval(() => {
       ticks += 1;
-      this.options.onUnconfirmed?.(this.unconfirmedEvents);
       if (ticks % FULL_SCAN_EVERY === 0 || this.stores.some((store) => store.hasUnpublished)) {
         void this.scan();
       }

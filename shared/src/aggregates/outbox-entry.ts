@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import type { AnyEvent } from '../events/envelope';
+import type { TraceCarrier } from '../observability/trace-context';
 
 /**
  * An event waiting to be published, stored inside the document whose change caused it. Both are
@@ -12,6 +13,8 @@ export interface OutboxEntry {
   /** The serialised envelope, published as it is. */
   payload: string;
   createdAt: Date;
+  /** The trace of the change that caused the event, continued by its publication whenever that is. */
+  trace?: TraceCarrier;
 }
 
 /** The `outbox` array of an aggregate's document (see aggregateSchema). */
@@ -21,15 +24,17 @@ export const outboxEntrySchema = new Schema<OutboxEntry>(
     eventType: { type: String, required: true },
     payload: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    trace: { type: Schema.Types.Mixed, required: false },
   },
   { _id: false },
 );
 
-export function toOutboxEntry(event: AnyEvent): OutboxEntry {
+export function toOutboxEntry(event: AnyEvent, trace?: TraceCarrier): OutboxEntry {
   return {
     eventId: event.eventId,
     eventType: event.eventType,
     payload: JSON.stringify(event),
     createdAt: new Date(),
+    ...(trace && { trace }),
   };
 }

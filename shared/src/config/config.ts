@@ -36,19 +36,7 @@ export function loadConfig<D extends ConfigDefinition>(
   definition: D,
   options: { env?: NodeJS.ProcessEnv; envFiles?: string[] } = {},
 ): ConfigOf<D> {
-  // Later sources win; an empty value counts as unset, so it never hides a value from an
-  // earlier source (docker-compose passes `X: ${X}` as '' when the host has no X).
-  const env: Record<string, string> = {};
-  const fileValues = [...(options.envFiles ?? [])]
-    .reverse()
-    .filter((file) => fs.existsSync(file))
-    .map((file) => dotenv.parse(fs.readFileSync(file)));
-  for (const source of [...fileValues, options.env ?? process.env]) {
-    for (const [name, value] of Object.entries(source)) {
-      if (value !== undefined && value !== '') env[name] = value;
-    }
-  }
-
+  const env = mergedEnvironment(options.envFiles ?? [], options.env ?? process.env);
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
   for (const [key, { env: name, schema }] of Object.entries(definition)) {
@@ -148,8 +136,32 @@ export function loadServiceConfig<D extends ConfigDefinition>(
   serviceRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): ConfigOf<D> {
-  return loadConfig(definition, {
-    env,
-    envFiles: [path.join(serviceRoot, '.env'), path.join(serviceRoot, '..', '..', '.env')],
-  });
+  return loadConfig(definition, { env, envFiles: serviceEnvFiles(serviceRoot) });
+}
+
+/** A service's `.env`, then the repo's: where its settings come from beside the environment. */
+export function serviceEnvFiles(serviceRoot: string): string[] {
+  return [path.join(serviceRoot, '.env'), path.join(serviceRoot, '..', '..', '.env')];
+}
+
+/**
+ * The environment with what `envFiles` (first file first) add to it. Later sources win; an empty
+ * value counts as unset, so it never hides a value from an earlier source (docker-compose passes
+ * `X: ${X}` as '' when the host has no X).
+ */
+export function mergedEnvironment(
+  envFiles: string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const fileValues = [...envFiles]
+    .reverse()
+    .filter((file) => fs.existsSync(file))
+    .map((file) => dotenv.parse(fs.readFileSync(file)));
+  for (const source of [...fileValues, processEnv]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (value !== undefined && value !== '') env[name] = value;
+    }
+  }
+  return env;
 }

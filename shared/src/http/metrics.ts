@@ -35,10 +35,38 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly eventHandlingDuration = new Histogram({
+    name: 'event_handling_duration_seconds',
+    help: "Time the service's handler took for one delivery of an event, by type (failures included)",
+    labelNames: ['event_type'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  /** Reads the depth of the service's dead-letter queue; set by the service host. */
+  deadLetterQueueDepth?: () => Promise<number>;
+
+  readonly deadLetterQueueMessages = new Gauge({
+    name: 'dead_letter_queue_messages',
+    help: "Messages in the service's dead-letter queue, read from the broker at each scrape",
+    registers: [this.registry],
+    // While the broker cannot say, the gauge keeps the last depth it said.
+    collect: async () => {
+      const depth = await this.deadLetterQueueDepth?.().catch(() => undefined);
+      if (depth !== undefined) this.deadLetterQueueMessages.set(depth);
+    },
+  });
+
+  /** Counts the events stored and not yet confirmed by the broker; set by the service host. */
+  outboxPending?: () => number;
+
   readonly outboxPendingEvents = new Gauge({
     name: 'outbox_pending_events',
     help: 'Events stored in outboxes and not yet confirmed by the broker (as far as this process knows)',
     registers: [this.registry],
+    collect: () => {
+      if (this.outboxPending) this.outboxPendingEvents.set(this.outboxPending());
+    },
   });
 
   constructor(service: string) {

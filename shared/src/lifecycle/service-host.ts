@@ -10,6 +10,7 @@ import { upOrDown } from '../http/health';
 import { ServiceMetrics } from '../http/metrics';
 import { AggregateStores } from '../aggregates/aggregate-stores';
 import type { Logger } from '../logging/logger';
+import { flushTracing } from '../observability/tracing-lifecycle';
 import { createLogger, errorFields } from '../logging/logger';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { deadLetterRouter } from '../messaging/dead-letter-routes';
@@ -93,9 +94,10 @@ export async function startService<C extends ServiceConfig>(
     publisher: bus,
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
-    onUnconfirmed: (events) => metrics.outboxPendingEvents.set(events),
   });
 
+  metrics.deadLetterQueueDepth = () => bus.deadLetterQueue.depth();
+  metrics.outboxPending = () => stores.unconfirmedEvents;
   const parts = await definition.compose({
     config,
     logger,
@@ -206,6 +208,7 @@ export function runService(name: string, start: () => Promise<RunningService>): 
     timer.unref();
     try {
       await running?.stop();
+      await flushTracing();
       process.exit(0);
     } catch (error) {
       logger.error('Shutdown failed', errorFields(error));

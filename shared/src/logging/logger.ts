@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { activeTraceFields } from '../observability/trace-context';
 import { currentContext } from './context';
 
 export type Logger = winston.Logger;
@@ -8,7 +9,10 @@ export interface LoggerOptions {
   level?: string;
 }
 
-/** Adds the service name and the current correlation and event ids to every line. */
+/**
+ * Adds the service name and the current correlation and event ids to every line, and while
+ * tracing is on the trace and span ids, so that a line leads to its trace and back.
+ */
 const withWorkContext = (service: string) =>
   winston.format((info) => {
     const context = currentContext();
@@ -17,6 +21,7 @@ const withWorkContext = (service: string) =>
       info.correlationId ??= context.correlationId;
       if (context.eventId) info.eventId ??= context.eventId;
     }
+    Object.assign(info, activeTraceFields());
     return info;
   })();
 

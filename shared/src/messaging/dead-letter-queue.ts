@@ -1,6 +1,7 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import { KeyedMutex } from '../concurrency/keyed-mutex';
 import type { Logger } from '../logging/logger';
+import { withTraceContext } from '../observability/trace-context';
 import { sendConfirmed } from './amqp-helpers';
 import type { DeadLetterIndex, DeadLetterRecord } from './dead-letters';
 import { ORIGINAL_ROUTING_KEY_HEADER } from './delivery-pipeline';
@@ -36,25 +37,42 @@ export class DeadLetterQueue {
     return this.deps.index.list(limit, offset);
   }
 
+  /** How many messages the queue holds now, as the broker counts them (ready, not in a walk). */
+  async depth(): Promise<number> {
+    const channel = await this.deps.openChannel();
+    try {
+      // Declared rather than checked, as in walk: checking a missing queue would close the channel.
+      const { messageCount } = await channel.assertQueue(this.deps.topology().deadLetterQueue, {
+        durable: true,
+      });
+      return messageCount;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   /** Moves the selected messages back to the service's queue with a fresh attempt count. */
   replay(selection: DeadLetterSelection): Promise<number> {
     const { queue } = this.deps.topology();
     return this.walk(selection, async (channel, message, eventId) => {
       const headers = message.properties.headers ?? {};
-      await sendConfirmed(channel, queue, message.content, {
-        persistent: true,
-        contentType: message.properties.contentType,
-        correlationId: message.properties.correlationId,
-        messageId: eventId,
-        type: message.properties.type,
-        appId: message.properties.appId,
-        timestamp: message.properties.timestamp,
-        headers: {
-          [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER],
-          [ATTEMPT_HEADER]: 1,
-          'x-replayed-at': new Date().toISOString(),
-        },
-      });
+      // In the trace of the event's first delivery, not in that of the replay request.
+      await withTraceContext(headers, () =>
+        sendConfirmed(channel, queue, message.content, {
+          persistent: true,
+          contentType: message.properties.contentType,
+          correlationId: message.properties.correlationId,
+          messageId: eventId,
+          type: message.properties.type,
+          appId: message.properties.appId,
+          timestamp: message.properties.timestamp,
+          headers: {
+            [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER],
+            [ATTEMPT_HEADER]: 1,
+            'x-replayed-at': new Date().toISOString(),
+          },
+        }),
+      );
       this.deps.logger.info('Replayed dead letter', { deadLetterId: eventId });
     });
   }

@@ -83,7 +83,17 @@ export class DeliveryPipeline {
   private async process(event: AnyEvent, attempt: number): Promise<'handled' | 'duplicate'> {
     const handler = this.options.handlers.get(event.eventType);
     if (!handler) throw new PermanentError(`No handler for ${event.eventType}`);
-    if (!(await this.recentlyHandled.runOnce(event.eventId, () => handler(event)))) {
+    const timed = async () => {
+      const endTimer = this.options.metrics.eventHandlingDuration.startTimer({
+        event_type: event.eventType,
+      });
+      try {
+        await handler(event);
+      } finally {
+        endTimer();
+      }
+    };
+    if (!(await this.recentlyHandled.runOnce(event.eventId, timed))) {
       this.options.logger.info('Skipping an event already handled', { eventType: event.eventType });
       return 'duplicate';
     }

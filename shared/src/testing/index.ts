@@ -8,3 +8,4 @@ export * from './tcp-proxy';
 export * from './test-events';
 export * from './openapi-conformance';
 export * from './api-document-checks';
+export * from './metrics-text';

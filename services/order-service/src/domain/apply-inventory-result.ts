@@ -6,7 +6,7 @@ import { finalise, statusChangeFromInventory } from './order-rules';
 /** The inventory reserved the order's stock, or could not: confirm or cancel the order. */
 export async function applyInventoryResult(
   event: EventEnvelope<'inventory.status.updated'>,
-  { orders }: Pick<OrderDependencies, 'orders'>,
+  { orders, lifecycle }: Pick<OrderDependencies, 'orders' | 'lifecycle'>,
 ): Promise<void> {
   const { orderId } = event.data;
   const cause = { correlationId: event.correlationId, causationId: event.eventId };
@@ -15,4 +15,5 @@ export async function applyInventoryResult(
   );
   // The inventory only answers order.created, which is published after the order is stored.
   if (!updated) throw new OrderNotFoundError(orderId);
+  if (updated.changed) lifecycle.statusReached(updated.state);
 }

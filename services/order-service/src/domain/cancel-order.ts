@@ -9,12 +9,13 @@ import { cancellationOf, finalise } from './order-rules';
  */
 export async function cancelOrder(
   orderId: string,
-  { orders }: Pick<OrderDependencies, 'orders'>,
+  { orders, lifecycle }: Pick<OrderDependencies, 'orders' | 'lifecycle'>,
   correlationId: string,
 ): Promise<Order> {
   const updated = await orders.update(orderId, (order) =>
     finalise(order, cancellationOf(order), { correlationId }),
   );
   if (!updated) throw new OrderNotFoundError(orderId);
+  if (updated.changed) lifecycle.statusReached(updated.state);
   return updated.state;
 }

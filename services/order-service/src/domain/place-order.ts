@@ -23,7 +23,7 @@ export interface PlacedOrder {
  */
 export async function placeOrder(
   request: NewOrderRequest,
-  { orders, idempotencyKeys }: OrderDependencies,
+  { orders, idempotencyKeys, lifecycle }: OrderDependencies,
   context: { correlationId: string; idempotency?: IdempotentRequest },
 ): Promise<PlacedOrder> {
   let orderId: string = randomUUID();
@@ -48,6 +48,7 @@ export async function placeOrder(
     updatedAt: now,
   };
   if (await orders.insert(order, orderCreated(order, context.correlationId))) {
+    lifecycle.statusReached(order);
     return { order, created: true };
   }
   const existing = await orders.findById(orderId);
