@@ -3,10 +3,8 @@ import type { DeadLetterSelection } from '../messaging/dead-letter-queue';
 import type { Page } from './pagination';
 import { paginationKeys } from './pagination';
 
-// The requests of the dead-letter routes (messaging/dead-letter-routes.ts), for their API
-// document. That file keeps its own copy of these schemas for now (it was being changed for
-// tracing when the document was written); it should import these instead. Until it does,
-// dead-letter-openapi.test.ts checks that the routes accept and refuse exactly what these do.
+// The requests of the dead-letter routes (messaging/dead-letter-routes.ts): what they validate,
+// and what their API document says.
 
 const eventIds = Joi.array()
   .items(Joi.string().min(1).max(200))

@@ -1,19 +1,12 @@
 import { Router } from 'express';
-import Joi from 'joi';
+import {
+  deadLetterDiscardBody as discardBody,
+  deadLetterListQuery as listQuery,
+  deadLetterReplayBody as replayBody,
+} from '../http/dead-letter-request-schemas';
 import { requireAdmin } from '../http/require-admin';
-import { paginationKeys } from '../http/pagination';
-import type { Page } from '../http/pagination';
 import { validate, validateBody } from '../http/validation';
 import type { DeadLetterQueue } from './dead-letter-queue';
-
-const eventIds = Joi.array().items(Joi.string().min(1).max(200)).max(1000).unique();
-
-const listQuery = Joi.object<Page>(paginationKeys);
-const replayBody = Joi.object<{ eventIds?: string[]; limit?: number }>({
-  eventIds,
-  limit: Joi.number().integer().min(1).max(100_000),
-});
-const discardBody = Joi.object<{ eventIds: string[] }>({ eventIds: eventIds.min(1).required() });
 
 /** The contract's dead-letter routes, the same on every service (admin only). */
 export function deadLetterRouter(deadLetters: DeadLetterQueue, adminToken: string): Router {

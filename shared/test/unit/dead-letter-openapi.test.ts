@@ -11,9 +11,8 @@ import { createLogger } from '../../src/logging/logger';
 import type { DeadLetterQueue } from '../../src/messaging/dead-letter-queue';
 import { deadLetterRouter } from '../../src/messaging/dead-letter-routes';
 
-// The dead-letter routes validate with their own copy of the schemas that the API document is
-// built from (dead-letter-request-schemas.ts). Until they import those, this holds both to the
-// same answers: whatever one refuses, the other refuses.
+// The dead-letter routes validate with the schemas their API document is built from
+// (dead-letter-request-schemas.ts): whatever a schema refuses, the route refuses with a 400.
 
 const deadLetters = {
   list: async () => ({ items: [], total: 0 }),
