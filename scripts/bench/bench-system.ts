@@ -3,7 +3,8 @@ import { SERVICES, System } from '../../tests-e2e/support/system';
 import type { Calibration, PerService } from './commands';
 import { PollLedger, calibrate, perService, readCommandCounters, waitUntilQuiet } from './commands';
 import type { BenchConfig } from './config';
-import { expectStatus } from './http';
+import { metricValue } from '../../shared/src/testing/metrics-text';
+import { expectStatus, requestText } from './http';
 import { sleep } from './load';
 import type { OrderTimes } from './stats';
 
@@ -69,7 +70,6 @@ export class BenchSystem {
     // A throwaway user and product: the same queries as the phases' polls, on no data.
     const [product] = await this.createProducts(1, 1);
     this.calibration = await calibrate(this.counters, {
-      pending: () => this.pendingCount('calibration'),
       notifications: () => this.notificationCount('calibration'),
       product: () => this.product(product.productId),
     });
@@ -100,14 +100,15 @@ export class BenchSystem {
     return performance.now() - started;
   }
 
-  async pendingCount(userId: string): Promise<number> {
-    this.polls.note('pending');
-    const page = await expectStatus<Page<unknown>>(
-      200,
-      'GET',
-      this.system.orders(`?userId=${encodeURIComponent(userId)}&status=PENDING&limit=1`),
-    );
-    return page.total;
+  /**
+   * Orders placed and not yet final, in the whole run (every phase drains before the next), from
+   * the order service's `order_status_changes_total`: no database command.
+   */
+  async pendingOrders(): Promise<number> {
+    const text = await requestText(`${this.system.url('order-service')}/metrics`);
+    const reached = (status: string) =>
+      metricValue(text, 'order_status_changes_total', { status }) ?? 0;
+    return reached('PENDING') - reached('CONFIRMED') - reached('CANCELLED');
   }
 
   async notificationCount(userId: string): Promise<number> {
@@ -142,7 +143,7 @@ export class BenchSystem {
     const interval = this.config.pollIntervalMs;
     const final = new ProgressWatch(this.config.stallMs, this.config.maxWaitMs);
     await final.until(interval, async () => {
-      const pending = await this.pendingCount(scope.userId);
+      const pending = await this.pendingOrders();
       return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
     });
     const settle = new ProgressWatch(SETTLE_STALL_MS, this.config.maxWaitMs, { fatal: false });

@@ -27,8 +27,8 @@ export function reportCalibration({ report, calibration }: BenchContext): void {
     sum(calibration.costPerPoll[kind]).toFixed(2);
   report.info('idle background, commands/s', sum(calibration.backgroundPerSecond).toFixed(2));
   report.info(
-    'commands per poll: pending / notif. / product',
-    [costs('pending'), costs('notifications'), costs('product')].join(' / '),
+    'commands per poll: notif. / product',
+    [costs('notifications'), costs('product')].join(' / '),
   );
 }
 
