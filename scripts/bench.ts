@@ -48,6 +48,15 @@ async function main(): Promise<number> {
   const report = new Report();
   await checkServers();
   const system = await BenchSystem.start(config);
+  // A signal to this process alone (not Ctrl-C, which reaches the services too) stops them first.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the services`);
+    void withDeadline(system.stop(), 30_000, 'stopping the services')
+      .catch((error: unknown) => console.error(String(error)))
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
     const ctx: BenchContext = { system, config, report, calibration: await system.calibrate() };
     reportCalibration(ctx);
