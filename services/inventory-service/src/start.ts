@@ -7,6 +7,7 @@ import { ReservationRepository } from './data-access/reservation-repository';
 import { SEED_PRODUCTS } from './domain/inventory-rules';
 import { seedProducts } from './domain/set-stock';
 import { inventoryRouter } from './entry-points/api/inventory-routes';
+import { inventoryApiDocument } from './entry-points/api/inventory-openapi';
 import { subscribeInventoryHandlers } from './entry-points/events/subscriptions';
 
 /** The inventory service's composition root. */
@@ -20,6 +21,7 @@ export function startInventoryService(config: InventoryServiceConfig): Promise<R
       const dependencies = { products, reservations };
       subscribeInventoryHandlers(bus, dependencies);
       return {
+        apiDocument: inventoryApiDocument,
         routers: [inventoryRouter(dependencies, config.adminToken)],
         onStart: async () => {
           if (await products.isEmpty()) {

@@ -10,6 +10,7 @@ import { attemptsForProviderOutage, shortestRetrySpanMs } from './domain/retry-b
 import { seedDefaultTemplates } from './domain/seed-default-templates';
 import { notificationRouter } from './entry-points/api/notification-routes';
 import { templateRouter } from './entry-points/api/template-routes';
+import { notificationApiDocument } from './entry-points/api/notification-openapi';
 import { subscribeNotificationHandlers } from './entry-points/events/subscriptions';
 import type { NotificationProviders } from './providers/notification-providers';
 import { createNotificationProviders, providerHealth } from './providers/notification-providers';
@@ -63,6 +64,7 @@ export async function startNotificationService(
       };
       subscribeNotificationHandlers(bus, dependencies);
       return {
+        apiDocument: notificationApiDocument,
         routers: [notificationRouter(dependencies, config.adminToken), templateRouter(templates)],
         // A provider that is down delays notifications (they are retried) but the service works.
         healthChecks: [

@@ -5,6 +5,7 @@ import { SERVICE_NAME } from './config';
 import { IdempotencyKeyRepository } from './data-access/idempotency-key-repository';
 import { OrderRepository } from './data-access/order-repository';
 import { orderRouter } from './entry-points/api/order-routes';
+import { orderApiDocument } from './entry-points/api/order-openapi';
 import { subscribeOrderHandlers } from './entry-points/events/subscriptions';
 import { orderMetrics } from './order-metrics';
 
@@ -19,6 +20,7 @@ export function startOrderService(config: OrderServiceConfig): Promise<RunningSe
       const dependencies = { orders, idempotencyKeys, lifecycle: orderMetrics(metrics.registry) };
       subscribeOrderHandlers(bus, dependencies);
       return {
+        apiDocument: orderApiDocument,
         routers: [orderRouter(dependencies)],
         prune: (cutoff) => idempotencyKeys.pruneOlderThan(cutoff),
       };

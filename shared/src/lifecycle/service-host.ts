@@ -11,6 +11,8 @@ import { ServiceMetrics } from '../http/metrics';
 import { AggregateStores } from '../aggregates/aggregate-stores';
 import type { Logger } from '../logging/logger';
 import { flushTracing } from '../observability/tracing-lifecycle';
+import { apiDocsRouter } from '../http/api-docs-routes';
+import type { OpenApiDocument } from '../http/openapi';
 import { createLogger, errorFields } from '../logging/logger';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { deadLetterRouter } from '../messaging/dead-letter-routes';
@@ -32,6 +34,8 @@ export interface ServiceInfrastructure<C extends ServiceConfig = ServiceConfig> 
 /** What a service adds: its routes, and hooks into start-up and clean-up. */
 export interface ServiceParts {
   routers: Router[];
+  /** The service's API document: served at /api/openapi.json, with Swagger UI at /api/docs. */
+  apiDocument: OpenApiDocument;
   healthChecks?: HealthCheck[];
   /** Runs after the database is connected and before traffic (seeding, for instance). */
   onStart?: () => Promise<void>;
@@ -139,7 +143,11 @@ export async function startService<C extends ServiceConfig>(
       { name: 'rabbitmq', critical: true, status: () => upOrDown(bus.isConnected) },
       ...(parts.healthChecks ?? []),
     ],
-    routers: [...parts.routers, deadLetterRouter(bus.deadLetterQueue, config.adminToken)],
+    routers: [
+      apiDocsRouter(parts.apiDocument),
+      ...parts.routers,
+      deadLetterRouter(bus.deadLetterQueue, config.adminToken),
+    ],
   });
   const server = await listen(app, config.port);
   const port = (server.address() as AddressInfo).port;

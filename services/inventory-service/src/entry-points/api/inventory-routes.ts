@@ -1,11 +1,10 @@
 import { Router } from 'express';
-import { apiDocsRouter, requireAdmin, validate, validateBody } from '@ecommerce/shared';
+import { requireAdmin, validate, validateBody } from '@ecommerce/shared';
 import type { InventoryDependencies } from '../../domain/inventory-ports';
 import { ProductNotFoundError } from '../../domain/inventory-errors';
 import { summarise } from '../../domain/inventory-rules';
 import { setProductStock } from '../../domain/set-stock';
 import { publicView } from '../../domain/stock-rules';
-import { inventoryApiDocument } from './inventory-openapi';
 import { productIdParam, setStockBody } from './inventory-request-schemas';
 
 export function inventoryRouter(
@@ -13,9 +12,6 @@ export function inventoryRouter(
   adminToken: string,
 ): Router {
   const router = Router();
-  // The service's API document (GET /api/openapi.json, Swagger UI at /api/docs), beside the
-  // routes it describes.
-  router.use(apiDocsRouter(inventoryApiDocument));
 
   router.get('/inventory', async (_req, res) => {
     res.json(summarise((await products.list()).map(publicView)));

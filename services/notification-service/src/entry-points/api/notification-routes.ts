@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import { apiDocsRouter, requireAdmin, validate, validateBody } from '@ecommerce/shared';
+import { requireAdmin, validate, validateBody } from '@ecommerce/shared';
 import type { NotificationDependencies } from '../../domain/notification-ports';
 import { sendNotification } from '../../domain/send-notification';
-import { notificationApiDocument } from './notification-openapi';
 import { listNotificationsQuery, notificationRequestBody } from './notification-request-schemas';
 
 /** Admin only: sending lets anyone message anyone, and records hold contact data. */
@@ -11,9 +10,6 @@ export function notificationRouter(
   adminToken: string,
 ): Router {
   const router = Router();
-  // The service's API document (GET /api/openapi.json, Swagger UI at /api/docs), beside the
-  // routes it describes (the template routes' too).
-  router.use(apiDocsRouter(notificationApiDocument));
   router.use('/notifications', requireAdmin(adminToken));
 
   router.post('/notifications', async (req, res) => {

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
-import { apiDocsRouter, currentCorrelationId, validate, validateBody } from '@ecommerce/shared';
+import { currentCorrelationId, validate, validateBody } from '@ecommerce/shared';
 import { cancelOrder } from '../../domain/cancel-order';
 import { OrderNotFoundError } from '../../domain/order-errors';
 import type { OrderDependencies } from '../../domain/order-ports';
 import { placeOrder } from '../../domain/place-order';
-import { orderApiDocument } from './order-openapi';
 import {
   idempotencyKeyHeader,
   listOrdersQuery,
@@ -15,9 +14,6 @@ import {
 
 export function orderRouter(dependencies: OrderDependencies): Router {
   const router = Router();
-  // The service's API document (GET /api/openapi.json, Swagger UI at /api/docs), beside the
-  // routes it describes.
-  router.use(apiDocsRouter(orderApiDocument));
 
   router.post('/orders', async (req, res) => {
     const request = validateBody(newOrderBody, req.body, 'Order');
