@@ -76,6 +76,8 @@ func main() {
 		listener.Close()
 	}()
 
+	go vacuumWhileAutovacuumOff(ctx, *postgresqlURL)
+
 	log.Printf("ferretdb listening on %s (at most %d commands at once), data in PostgreSQL", *addr, *maxCommands)
 	slots := make(chan struct{}, *maxCommands)
 	var clients sync.WaitGroup

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// vacuumInterval: how often the tables are looked at while PostgreSQL's autovacuum is off.
+const vacuumInterval = 10 * time.Second
+
+// vacuumWhileAutovacuumOff does autovacuum's work on FerretDB's database when the server has
+// autovacuum off (as this project's development machines do): FerretDB writes a new version of a
+// whole row for every update, and without VACUUM the dead versions pile up in the table and in
+// every index (a product updated for each of thousands of orders kept them all), so every lookup
+// slowed as the store grew. Tables are vacuumed on autovacuum's default rule: more dead rows than
+// 50 + 20 % of the live ones. Returns at once when autovacuum is on.
+func vacuumWhileAutovacuumOff(ctx context.Context, postgresqlURL string) {
+	conn, err := pgx.Connect(ctx, postgresqlURL)
+	if err != nil {
+		log.Printf("vacuum: %v", err)
+		return
+	}
+	defer conn.Close(context.Background())
+
+	var autovacuum string
+	if err := conn.QueryRow(ctx, "SHOW autovacuum").Scan(&autovacuum); err != nil || autovacuum == "on" {
+		return
+	}
+	log.Printf("PostgreSQL's autovacuum is off: vacuuming FerretDB's tables every %s instead", vacuumInterval)
+	ticker := time.NewTicker(vacuumInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := vacuumDeadTables(ctx, conn); err != nil && ctx.Err() == nil {
+				log.Printf("vacuum: %v", err)
+			}
+		}
+	}
+}
+
+func vacuumDeadTables(ctx context.Context, conn *pgx.Conn) error {
+	rows, err := conn.Query(ctx, `
+		SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables
+		WHERE n_dead_tup > 50 + 0.2 * n_live_tup`)
+	if err != nil {
+		return err
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, table := range tables {
+		// A table dropped meanwhile (a test's database) is no error worth more than a line.
+		if _, err := conn.Exec(ctx, fmt.Sprintf("VACUUM (ANALYZE) %s", table)); err != nil && ctx.Err() == nil {
+			log.Printf("vacuum %s: %v", table, err)
+		}
+	}
+	return nil
+}
