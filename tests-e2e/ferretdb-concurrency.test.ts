@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { MongoClient } from 'mongodb';
-import { createTestEnvironment } from '@ecommerce/shared/testing';
+import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
 
 /**
@@ -71,3 +72,31 @@ it('when a document is looked up by _id among many, then its index answers, not 
   expect(await documents.findOne({ _id: 'd250', version: 1 })).toEqual({ _id: 'd250', version: 1 });
   expect(await documents.findOne({ _id: 'd250', version: 2 })).toBeNull();
 });
+
+/** FerretDB's PostgreSQL database (scripts/ensure-infra.sh), as the script's variable names it. */
+const POSTGRESQL_URL =
+  process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb';
+const psql = (sql: string) =>
+  execFileSync('psql', ['-X', '-Atq', POSTGRESQL_URL, '-c', sql], { encoding: 'utf8' }).trim();
+
+it('when one document is updated many times, then its dead row versions are vacuumed away', async () => {
+  const documents = client.db().collection<{ _id: string; n: number }>('churn');
+  await documents.insertOne({ _id: 'hot', n: 0 });
+  for (let i = 0; i < 300; i++) await documents.updateOne({ _id: 'hot' }, { $inc: { n: 1 } });
+
+  // FerretDB's schema is the MongoDB database, its table the collection's name and a hash.
+  const vacuumsOfTable = () =>
+    Number(
+      psql(
+        `SELECT coalesce(sum(vacuum_count + autovacuum_count), 0) FROM pg_stat_user_tables ` +
+          `WHERE schemaname = '${client.db().databaseName}' AND relname LIKE 'churn%'`,
+      ),
+    );
+  // The embedding vacuums every 10 s while autovacuum is off (statistics show the dead rows a
+  // few seconds late); autovacuum, when on, wakes every minute.
+  const autovacuumOn = psql('SHOW autovacuum') === 'on';
+  await eventually(async () => expect(vacuumsOfTable()).toBeGreaterThan(0), {
+    timeoutMs: autovacuumOn ? 150_000 : 45_000,
+    intervalMs: 500,
+  });
+}, 180_000);
