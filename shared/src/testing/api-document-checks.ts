@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { HttpMethod } from '../http/openapi';
+import type { HttpMethod, OpenApiDocument } from '../http/openapi';
 import { eventually } from './eventually';
 import type { ApiConformance } from './openapi-conformance';
+import { API_DOCS_ROUTES, documentedRoutes, registeredRoutes } from './openapi-conformance';
 import type { ServiceUnderTest } from './service-under-test';
 import { ADMIN } from './service-under-test';
 
@@ -135,4 +136,38 @@ export function localAssetsOf(html: string, pageUrl: string): string[] {
     const url = new URL(link, base);
     return `${url.pathname}${url.search}`;
   });
+}
+
+/**
+ * Swagger UI at `/api/docs`: checks that it is an HTML page and that every local asset it loads
+ * answers 200 (`localAssetsOf` refuses one from another host), and returns those assets.
+ */
+export async function swaggerUiAssets(subject: ServiceUnderTest): Promise<string[]> {
+  const page = await subject.api().get('/api/docs');
+  if (page.status !== 200 || !/^text\/html/.test(String(page.headers['content-type']))) {
+    throw new Error(`GET /api/docs answered ${page.status} ${page.headers['content-type']}`);
+  }
+  const assets = localAssetsOf(page.text, '/api/docs');
+  for (const asset of assets) {
+    const { status } = await subject.api().get(asset);
+    if (status !== 200) throw new Error(`GET ${asset} answered ${status}`);
+  }
+  return assets;
+}
+
+/** The app's routes under /api, less the API document's own (`API_DOCS_ROUTES`), sorted. */
+export function apiRoutesOf(subject: ServiceUnderTest): string[] {
+  return registeredRoutes(subject.service.app)
+    .filter((route) => route.split(' ')[1].startsWith('/api/') && !API_DOCS_ROUTES.includes(route))
+    .sort();
+}
+
+/** The documented routes that carry a security requirement (the bearer scheme), sorted. */
+export function securedRoutesOf(document: OpenApiDocument): string[] {
+  return documentedRoutes(document)
+    .filter((route) => {
+      const [method, path] = route.split(' ');
+      return document.paths[path][method.toLowerCase() as HttpMethod]?.security !== undefined;
+    })
+    .sort();
 }

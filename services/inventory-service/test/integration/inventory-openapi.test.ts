@@ -3,14 +3,16 @@ import {
   ADMIN,
   API_DOCS_ROUTES,
   ApiConformance,
+  apiRoutesOf,
   documentedRoutes,
   duringOutage,
   exerciseHostRoutes,
   exerciseShutdown,
   LATIN1_JSON,
-  localAssetsOf,
   registeredRoutes,
+  securedRoutesOf,
   ServiceUnderTest,
+  swaggerUiAssets,
 } from '@ecommerce/shared/testing';
 import { inventoryServiceSettings } from '../../src/config';
 import { inventoryApiDocument } from '../../src/entry-points/api/inventory-openapi';
@@ -45,33 +47,23 @@ describe('when the API document is asked for', () => {
   });
 
   it('then /api/docs is Swagger UI that loads only its own assets, and each answers 200', async () => {
-    const page = await api().get('/api/docs').expect(200);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    const assets = localAssetsOf(page.text, '/api/docs');
-    expect(assets).toEqual(
+    expect(await swaggerUiAssets(subject)).toEqual(
       expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']),
     );
-    for (const asset of assets) await api().get(asset).expect(200);
   });
 });
 
 describe('when the routes of the app are listed', () => {
   it('then every route under /api is documented and every documented route is routed', () => {
-    const routed = registeredRoutes(subject.service.app);
-    const underApi = routed.filter(
-      (route) => route.split(' ')[1].startsWith('/api/') && !API_DOCS_ROUTES.includes(route),
+    expect(apiRoutesOf(subject)).toEqual(documentedRoutes(served).sort());
+    expect(registeredRoutes(subject.service.app)).toEqual(
+      expect.arrayContaining([...API_DOCS_ROUTES, 'GET /metrics']),
     );
-    expect([...underApi].sort()).toEqual([...documentedRoutes(served)].sort());
-    expect(routed).toEqual(expect.arrayContaining([...API_DOCS_ROUTES, 'GET /metrics']));
     expect(Object.keys(served.paths)).not.toContain('/metrics');
   });
 
   it('then the admin routes, and only they, are under the bearer scheme', () => {
-    const secured = documentedRoutes(served).filter((route) => {
-      const [method, path] = route.split(' ');
-      return served.paths[path][method.toLowerCase() as 'get']?.security !== undefined;
-    });
-    expect(secured.sort()).toEqual([
+    expect(securedRoutesOf(served)).toEqual([
       'GET /api/admin/dlq',
       'POST /api/admin/dlq/discard',
       'POST /api/admin/dlq/replay',
