@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { messageOf } from '../api-errors';
 import type { DeadLetter, ServiceName } from '../api';
 import { callService } from '../api';
+import { ColumnHeaders } from '../components/column-headers';
 import { Problem } from '../components/problem';
 import { formatTime } from '../format';
 import { usePolling } from '../use-polling';
@@ -117,18 +118,10 @@ function ServiceDeadLetters({
       <Problem text={deadLetters.error ?? problem} />
       <div className="table-wrap">
         <table aria-labelledby={headingId}>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Routing key</th>
-              <th scope="col">Error</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Failed at</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeaders
+            names={['Event', 'Routing key', 'Error', 'Attempts', 'Failed at']}
+            actions="Actions"
+          />
           <tbody>
             {items.map((item) => (
               <tr key={item.eventId}>

@@ -3,6 +3,7 @@ import { messageOf } from '../api-errors';
 import type { FormEvent } from 'react';
 import type { Product } from '../api';
 import { callService } from '../api';
+import { ColumnHeaders } from '../components/column-headers';
 import { Problem } from '../components/problem';
 import { usePolling } from '../use-polling';
 
@@ -66,17 +67,7 @@ export function InventoryPage({ token }: { token: string }) {
       )}
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Product</th>
-              <th scope="col">Name</th>
-              <th scope="col">Available</th>
-              <th scope="col">Reserved</th>
-              <th scope="col">
-                <span className="visually-hidden">Set stock</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeaders names={['Product', 'Name', 'Available', 'Reserved']} actions="Set stock" />
           <tbody>
             {(data?.items ?? []).map((product) => (
               <tr key={product.productId}>

@@ -3,6 +3,7 @@ import { messageOf } from '../api-errors';
 import type { FormEvent } from 'react';
 import type { Notification, Order, Page, Product } from '../api';
 import { callService } from '../api';
+import { ColumnHeaders } from '../components/column-headers';
 import { Problem } from '../components/problem';
 import { formatPrice, formatTime } from '../format';
 import type { OrderForm } from '../order-form';
@@ -94,18 +95,10 @@ export function OrdersPage({ token }: { token: string }) {
         <Problem text={orders.error ?? actionProblem} />
         <div className="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">User</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Placed</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeaders
+              names={['Order', 'User', 'Status', 'Reason', 'Placed']}
+              actions="Actions"
+            />
             <tbody>
               {rows.map((order) => (
                 <tr key={order.id}>
