@@ -79,7 +79,7 @@ const POSTGRESQL_URL =
 const psql = (sql: string) =>
   execFileSync('psql', ['-X', '-Atq', POSTGRESQL_URL, '-c', sql], { encoding: 'utf8' }).trim();
 
-it('when one document is updated many times, then its dead row versions are vacuumed away', async () => {
+it('when one document is updated many times, then its table is vacuumed', async () => {
   const documents = client.db().collection<{ _id: string; n: number }>('churn');
   await documents.insertOne({ _id: 'hot', n: 0 });
   for (let i = 0; i < 300; i++) await documents.updateOne({ _id: 'hot' }, { $inc: { n: 1 } });
