@@ -41,11 +41,7 @@ export class DeadLetterQueue {
   async depth(): Promise<number> {
     const channel = await this.deps.openChannel();
     try {
-      // Declared rather than checked, as in walk: checking a missing queue would close the channel.
-      const { messageCount } = await channel.assertQueue(this.deps.topology().deadLetterQueue, {
-        durable: true,
-      });
-      return messageCount;
+      return await this.messagesIn(channel);
     } finally {
       await channel.close().catch(() => undefined);
     }
@@ -89,6 +85,15 @@ export class DeadLetterQueue {
   }
 
   /**
+   * The messages ready in the queue. Declared rather than checked: checking a missing queue would
+   * close the channel, and a queue deleted by hand comes back, empty.
+   */
+  private async messagesIn(channel: ConfirmChannel): Promise<number> {
+    const { deadLetterQueue } = this.deps.topology();
+    return (await channel.assertQueue(deadLetterQueue, { durable: true })).messageCount;
+  }
+
+  /**
    * Takes each message of the queue once. Selected ones are handed to `act` and then acked;
    * the others stay unacked until the channel closes, which puts them back in their order.
    */
@@ -103,8 +108,7 @@ export class DeadLetterQueue {
       const channel = await this.deps.openChannel();
       let done = 0;
       try {
-        // Declared rather than checked: a queue deleted by hand comes back, empty.
-        const { messageCount } = await channel.assertQueue(deadLetterQueue, { durable: true });
+        const messageCount = await this.messagesIn(channel);
         for (let seen = 0; seen < messageCount && done < limit; seen++) {
           const message = await channel.get(deadLetterQueue, { noAck: false });
           if (!message) break;
