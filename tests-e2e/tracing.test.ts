@@ -1,6 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventProbe, eventually } from '@ecommerce/shared/testing';
+import { TestSmsGateway } from '../services/notification-service/test/support/test-mail-servers';
 import { call } from './support/http';
 import type { ReceivedSpan } from './support/otlp-receiver';
 import { OtlpReceiver, SpanKind } from './support/otlp-receiver';
@@ -14,7 +13,7 @@ import { SERVICES, System } from './support/system';
  * through the outbox, the broker, a retry and a dead-letter replay.
  */
 let receiver: OtlpReceiver;
-let gateway: FlakySmsGateway;
+let gateway: TestSmsGateway;
 let system: System;
 let probe: EventProbe;
 
@@ -26,7 +25,7 @@ const tracingEnv = (endpoint: string): Record<string, string> => ({
 
 beforeAll(async () => {
   receiver = await OtlpReceiver.start();
-  gateway = await FlakySmsGateway.start();
+  gateway = await TestSmsGateway.start();
   const env = Object.fromEntries(SERVICES.map((name) => [name, tracingEnv(receiver.endpoint)]));
   env['notification-service'] = { ...env['notification-service'], SMS_WEBHOOK_URL: gateway.url };
   system = await System.start('e2e-tracing', { env });
@@ -36,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await probe?.close();
   await system?.stop();
-  await gateway?.close();
+  await gateway?.stop();
   await receiver?.close();
 });
 
@@ -159,7 +158,7 @@ describe('when a message is retried once', () => {
 
     // order.status.updated: delivered, failed (the gateway answered 503), retried, delivered.
     const spans = await traceThroughAllServices(post.traceId, { 'notification-service': 2 });
-    expect(gateway.calls).toBeGreaterThanOrEqual(2);
+    expect(gateway.received.length).toBeGreaterThanOrEqual(2);
     expectOneTree(spans, post);
   });
 });
@@ -234,44 +233,3 @@ describe('when the exporter speaks http/protobuf (the default protocol)', () => 
     }
   });
 });
-
-/** An SMS gateway that answers 503 to the next n messages, then accepts. */
-class FlakySmsGateway {
-  calls = 0;
-  private failures = 0;
-
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<FlakySmsGateway> {
-    const server = http.createServer();
-    const gateway = new FlakySmsGateway(server);
-    server.on('request', (request, response) => {
-      request.resume();
-      request.on('end', () => {
-        gateway.calls += 1;
-        if (gateway.failures > 0) {
-          gateway.failures -= 1;
-          response.writeHead(503).end();
-        } else {
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ sid: `SM${gateway.calls}` }));
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return gateway;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/sms`;
-  }
-
-  failNext(count: number): void {
-    this.failures = count;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}

@@ -79,10 +79,11 @@ export interface GatewayRequest {
 
 /**
  * An HTTP server standing in for an SMS gateway: takes the JSON POST, answers `201` with a
- * Twilio-like `sid`, and keeps what it received.
+ * Twilio-like `sid`, and keeps what it received; `failNext` has it answer 503 for a while.
  */
 export class TestSmsGateway {
   readonly received: GatewayRequest[] = [];
+  private failures = 0;
 
   private constructor(private readonly server: http.Server) {}
 
@@ -94,6 +95,11 @@ export class TestSmsGateway {
         request.on('data', (chunk: string) => (raw += chunk));
         request.on('end', () => {
           gateway.received.push({ headers: request.headers, body: JSON.parse(raw) });
+          if (gateway.failures > 0) {
+            gateway.failures -= 1;
+            response.writeHead(503).end();
+            return;
+          }
           response.writeHead(201, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ sid: `SM${gateway.received.length}`, status: 'queued' }));
         });
@@ -105,6 +111,11 @@ export class TestSmsGateway {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/messages`;
+  }
+
+  /** The next `count` messages are answered 503 (the gateway unusable for now). */
+  failNext(count: number): void {
+    this.failures = count;
   }
 
   receivedFor(prefix: string): GatewayRequest[] {
