@@ -30,7 +30,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  prometheus?.kill('SIGTERM');
+  // Gone before its data directory is removed.
+  if (prometheus && prometheus.exitCode === null) {
+    const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
+    prometheus.kill('SIGTERM');
+    await exited;
+  }
   await system?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
 });
