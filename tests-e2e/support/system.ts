@@ -31,7 +31,7 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const child = spawn(
       process.execPath,
-      [path.join(ROOT, 'services', this.name, 'dist/main.js')],
+      [...serviceNodeArgs(), path.join(ROOT, 'services', this.name, 'dist/main.js')],
       {
         cwd: ROOT,
         env: this.env,
@@ -175,4 +175,13 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Node.js flags for the services alone, from SERVICE_NODE_ARGS (space-separated): how to profile
+ * them under the bench, since NODE_OPTIONS refuses `--cpu-prof` and would reach the bench too.
+ * For example SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench.
+ */
+function serviceNodeArgs(): string[] {
+  return (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
