@@ -15,6 +15,8 @@ export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-lett
 export { UnroutableMessageError } from './messaging/amqp-helpers';
 export { defineServiceTopology } from './messaging/topology';
 export type { ServiceTopology } from './messaging/topology';
+export { migrateWorkQueue, MigrationRefusedError } from './messaging/queue-migration';
+export type { MigrationOutcome } from './messaging/queue-migration';
 export type { AggregateStore, Change, Decide, Updated } from './aggregates/aggregate-store';
 export { aggregateSchema } from './aggregates/aggregate-schema';
 export * from './errors/domain-errors';

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import type { TestEnvironment } from '@ecommerce/shared/testing';
-import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
+import type { ServerProxies, TestEnvironment } from '@ecommerce/shared/testing';
+import { createTestEnvironment, eventually, TcpProxy } from '@ecommerce/shared/testing';
 import { call } from './http';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
@@ -82,14 +82,28 @@ export class System {
   private constructor(
     readonly env: TestEnvironment,
     readonly services: Record<ServiceName, ServiceProcess>,
+    private readonly serverProxies?: ServerProxies,
   ) {}
 
-  /** Starts the three services; `env` adds or overrides settings of some of them. */
+  /**
+   * Starts the three services; `env` adds or overrides settings of some of them. With
+   * `throughProxies`, every service reaches RabbitMQ and the database through one proxy each,
+   * which a test cuts to make that server vanish for this system alone.
+   */
   static async start(
     label: string,
-    options: { env?: Partial<Record<ServiceName, Record<string, string>>> } = {},
+    options: {
+      env?: Partial<Record<ServiceName, Record<string, string>>>;
+      throughProxies?: boolean;
+    } = {},
   ): Promise<System> {
     const env = await createTestEnvironment(label);
+    const proxies = options.throughProxies
+      ? {
+          rabbitmq: await TcpProxy.to(env.rabbitmqUrl),
+          database: await TcpProxy.to(env.mongodbUri('any')),
+        }
+      : undefined;
     const entries = await Promise.all(
       SERVICES.map(async (name) => {
         const port = await freePort();
@@ -97,13 +111,12 @@ export class System {
           PATH: process.env.PATH,
           NODE_ENV: 'test',
           PORT: String(port),
-          MONGODB_URI: env.mongodbUri(name),
-          RABBITMQ_URL: env.rabbitmqUrl,
+          MONGODB_URI: proxies?.database.route(env.mongodbUri(name)) ?? env.mongodbUri(name),
+          RABBITMQ_URL: proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
           ADMIN_TOKEN,
           LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
           OUTBOX_POLL_INTERVAL_MS: '1000',
           RETRY_BASE_DELAY_MS: '200',
-          RECONNECT_MAX_DELAY_MS: '1000',
           ...options.env?.[name],
         });
         return [name, service] as const;
@@ -112,6 +125,7 @@ export class System {
     const system = new System(
       env,
       Object.fromEntries(entries) as Record<ServiceName, ServiceProcess>,
+      proxies,
     );
     const started = await Promise.allSettled(SERVICES.map((name) => system.services[name].start()));
     const failure = started.find((result) => result.status === 'rejected');
@@ -121,6 +135,12 @@ export class System {
       throw failure.reason;
     }
     return system;
+  }
+
+  /** The proxies to cut and restore; only for a system started `throughProxies`. */
+  get proxies(): ServerProxies {
+    if (!this.serverProxies) throw new Error('Start the system with throughProxies: true');
+    return this.serverProxies;
   }
 
   url(name: ServiceName): string {
@@ -157,6 +177,7 @@ export class System {
   /** Stops every service with SIGTERM and returns their exit codes. */
   async stop(): Promise<Record<ServiceName, number | null>> {
     const codes = await Promise.all(SERVICES.map((name) => this.services[name].stop()));
+    await Promise.all(Object.values(this.serverProxies ?? {}).map((proxy) => proxy.close()));
     await this.env.dispose();
     return Object.fromEntries(SERVICES.map((name, i) => [name, codes[i]])) as Record<
       ServiceName,

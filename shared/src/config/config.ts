@@ -96,6 +96,11 @@ export function serviceSettings(defaults: { port: number; database: string }) {
       'Attempts per message before it is dead-lettered',
       Joi.number().integer().min(1).max(20).default(5),
     ),
+    maxDeliveries: setting(
+      'MAX_DELIVERIES',
+      'Deliveries of a message without an ack (its handler never finished: a crash, a dropped connection) before the broker dead-letters it',
+      Joi.number().integer().min(1).max(100).default(5),
+    ),
     retryBaseDelayMs: setting(
       'RETRY_BASE_DELAY_MS',
       'Delay before the first retry; doubles per attempt',
@@ -103,8 +108,8 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     ),
     reconnectMaxDelayMs: setting(
       'RECONNECT_MAX_DELAY_MS',
-      'Longest wait between two attempts to reconnect to RabbitMQ',
-      Joi.number().integer().min(100).default(15_000),
+      'Longest wait between two attempts to reconnect to RabbitMQ (consuming again within about this long of its return)',
+      Joi.number().integer().min(100).default(1_000),
     ),
     outboxPollIntervalMs: setting(
       'OUTBOX_POLL_INTERVAL_MS',

@@ -89,6 +89,7 @@ export async function startService<C extends ServiceConfig>(
     prefetch: config.prefetch,
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
+    maxDeliveries: config.maxDeliveries,
     reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     logger,
     deadLetterIndex: new DeadLetterIndex(db),

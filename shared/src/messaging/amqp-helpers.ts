@@ -1,4 +1,4 @@
-import type { Channel, ConfirmChannel, Options } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import type { ServiceTopology } from './topology';
 
 /**
@@ -85,10 +85,24 @@ export function sendConfirmed(
   return publishConfirmed(channel, '', queue, content, options);
 }
 
-/** Declares the service's exchange and queues; idempotent, so it runs on every (re)connect. */
-export async function declareTopology(channel: Channel, topology: ServiceTopology): Promise<void> {
+/**
+ * Whether the work queue is as the topology declares it, or exists with other arguments: a
+ * classic queue of an earlier version, or another delivery limit (a queue's arguments cannot
+ * change; `npm run migrate-queues` redeclares it).
+ */
+export type WorkQueueState = 'as-declared' | 'differs';
+
+/**
+ * Declares the service's exchange and queues; idempotent, so it runs on every (re)connect. A
+ * work queue that exists with other arguments is used as it is.
+ */
+export async function declareTopology(
+  connection: ChannelModel,
+  channel: Channel,
+  topology: ServiceTopology,
+): Promise<WorkQueueState> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
-  await channel.assertQueue(topology.queue, { durable: true });
+  const workQueue = await declareWorkQueue(connection, topology);
   for (const routingKey of topology.bindings) {
     await channel.bindQueue(topology.queue, topology.exchange, routingKey);
   }
@@ -102,4 +116,30 @@ export async function declareTopology(channel: Channel, topology: ServiceTopolog
     });
   }
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
+  return workQueue;
+}
+
+/** On a channel of its own: a declaration that does not match the existing queue closes it. */
+async function declareWorkQueue(
+  connection: ChannelModel,
+  topology: ServiceTopology,
+): Promise<WorkQueueState> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined); // the refusal below is the answer, not a fault
+  try {
+    await channel.assertQueue(topology.queue, {
+      durable: true,
+      arguments: topology.queueArguments,
+    });
+    await channel.close();
+    return 'as-declared';
+  } catch (error) {
+    if (!isPreconditionFailed(error)) throw error;
+    return 'differs';
+  }
+}
+
+/** The broker's answer to a declaration that differs from the existing queue. */
+export function isPreconditionFailed(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 406;
 }

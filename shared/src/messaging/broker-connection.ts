@@ -89,9 +89,13 @@ export class BrokerConnection {
           await this.connect();
           return;
         } catch (error) {
+          // Capped low (1 s by default): a refused connection costs a broker that stays down
+          // next to nothing, one attempt a second per process is no storm, and a service is
+          // consuming again within about that long of the broker's return, however long it was
+          // away. Jitter keeps the replicas of a service from arriving together.
           const delayMs = backoffDelay(attempt, {
             initialMs: this.options.reconnectInitialDelayMs ?? 500,
-            maxMs: this.options.reconnectMaxDelayMs ?? 15_000,
+            maxMs: this.options.reconnectMaxDelayMs ?? 1_000,
           });
           this.options.logger.warn('RabbitMQ connection failed, retrying', {
             attempt,

@@ -25,7 +25,9 @@ export interface DeadLetterSelection {
 /**
  * The operator's view of a service's dead-letter queue: list, replay into the service's queue
  * (through the normal path, dedup included), or discard. Listing reads the index kept in the
- * database; replay and discard walk the queue itself and keep the index in step.
+ * database; replay and discard walk the queue itself and keep the index in step. The broker
+ * dead-letters on its own too (a message delivered MAX_DELIVERIES times without an ack): when
+ * the queue holds more than the index lists, listing first indexes what the broker put there.
  */
 export class DeadLetterQueue {
   // One operation at a time: two walks of the queue would hide messages from each other.
@@ -33,7 +35,11 @@ export class DeadLetterQueue {
 
   constructor(private readonly deps: DeadLetterQueueDependencies) {}
 
-  list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
+  async list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
+    const page = await this.deps.index.list(limit, offset);
+    const depth = await this.depth().catch(() => page.total); // the broker away: the index alone
+    if (depth <= page.total) return page;
+    await this.indexBrokerDeadLetters();
     return this.deps.index.list(limit, offset);
   }
 
@@ -84,6 +90,26 @@ export class DeadLetterQueue {
     });
   }
 
+  /** Records the messages the broker dead-lettered (they carry no `x-failed-at` of ours). */
+  private indexBrokerDeadLetters(): Promise<void> {
+    return this.mutex.run('dlq', async () => {
+      const { deadLetterQueue } = this.deps.topology();
+      const channel = await this.deps.openChannel();
+      try {
+        const messageCount = await this.messagesIn(channel);
+        for (let seen = 0; seen < messageCount; seen++) {
+          const message = await channel.get(deadLetterQueue, { noAck: false });
+          if (!message) break;
+          const record = brokerDeadLetterRecord(message);
+          if (record) await this.deps.index.save(record);
+        }
+      } finally {
+        // Unacked: closing the channel puts every message back, in its order.
+        await channel.close().catch(() => undefined);
+      }
+    });
+  }
+
   /**
    * The messages ready in the queue. Declared rather than checked: checking a missing queue would
    * close the channel, and a queue deleted by hand comes back, empty.
@@ -126,6 +152,42 @@ export class DeadLetterQueue {
       return done;
     });
   }
+}
+
+interface DeathRecord {
+  reason?: unknown;
+  count?: unknown;
+  time?: unknown;
+  'routing-keys'?: unknown;
+}
+
+/** The index record of a message the broker dead-lettered for its delivery limit, if it is one. */
+function brokerDeadLetterRecord(message: GetMessage): DeadLetterRecord | undefined {
+  const headers = message.properties.headers ?? {};
+  if (headers['x-failed-at'] !== undefined) return undefined; // ours: indexed when we moved it
+  const deaths = headers['x-death'];
+  const death = (Array.isArray(deaths) ? deaths[0] : undefined) as DeathRecord | undefined;
+  if (death?.reason !== 'delivery_limit') return undefined;
+  const routingKeys = death['routing-keys'];
+  const deliveries = Number(headers['x-delivery-count'] ?? 0) + 1;
+  return {
+    eventId: String(message.properties.messageId ?? ''),
+    routingKey:
+      Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
+        ? routingKeys[0]
+        : message.fields.routingKey,
+    eventType: message.properties.type as string | undefined,
+    correlationId: message.properties.correlationId as string | undefined,
+    error: `Delivered ${deliveries} times without an ack (its consumer died or lost its connection each time)`,
+    attempts: deliveries,
+    failedAt: deathTime(death.time),
+  };
+}
+
+/** `x-death`'s time: an AMQP timestamp, in seconds. */
+function deathTime(time: unknown): Date {
+  if (time instanceof Date) return time;
+  return typeof time === 'number' ? new Date(time * 1000) : new Date();
 }
 
 /** When the message was dead-lettered (its `x-failed-at` header), if it says. */

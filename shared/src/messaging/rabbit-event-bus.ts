@@ -26,6 +26,8 @@ export interface RabbitEventBusOptions {
   prefetch: number;
   maxAttempts: number;
   retryBaseDelayMs: number;
+  /** Deliveries without an ack before the broker dead-letters a message (see topology.ts). */
+  maxDeliveries: number;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   logger: Logger;
@@ -84,6 +86,7 @@ export class RabbitEventBus implements EventBus {
       consumes: [...this.handlers.keys()],
       maxAttempts: this.options.maxAttempts,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
+      maxDeliveries: this.options.maxDeliveries,
     });
     this.topology = topology;
     this.pipeline = new DeliveryPipeline({
@@ -183,10 +186,16 @@ export class RabbitEventBus implements EventBus {
 
   private async onSession(session: BrokerSession): Promise<void> {
     const topology = this.requireTopology();
-    await declareTopology(session.publishChannel, topology);
+    const workQueue = await declareTopology(session.connection, session.publishChannel, topology);
+    if (workQueue === 'differs') {
+      this.options.logger.warn(
+        `Queue ${topology.queue} exists with other arguments than this version declares (a classic queue of an earlier version, or another MAX_DELIVERIES) and is consumed as it is; to redeclare it, its messages kept, stop this service's instances and run: npm run migrate-queues -- ${topology.queue}`,
+      );
+    }
     await this.consumerChanges.run('consumer', () => this.startConsuming(session));
     this.options.logger.info('Declared topology', {
       queue: topology.queue,
+      asDeclared: workQueue === 'as-declared',
       consumes: topology.bindings,
     });
   }

@@ -5,18 +5,23 @@ import { isEventType } from '../events/catalogue';
  * Everything one service declares on the broker, as data (after rascal): built once, validated
  * before anything connects, and declared again on every reconnect.
  *
- *   exchange (topic) ──routing keys──▶ <service>            (the work queue)
+ *   exchange (topic) ──routing keys──▶ <service>            (the work queue: quorum)
  *   <service>.retry.<n> ──TTL expires──▶ <service>          (delay queues, one per attempt level)
+ *   <service> ──delivered too often──▶ <service>.dlq        (the broker's delivery limit)
  *   <service>.dlq                                           (dead letters, replayed by hand)
  */
 export interface ServiceTopology {
   exchange: string;
   queue: string;
+  /** The work queue's declaration arguments (see workQueueArguments). */
+  queueArguments: QueueArguments;
   bindings: EventType[];
   /** Delay queue per retry level; level n holds messages about to make attempt n + 1. */
   retryQueues: RetryQueue[];
   deadLetterQueue: string;
 }
+
+export type QueueArguments = Readonly<Record<string, string | number | boolean>>;
 
 export interface RetryQueue {
   name: string;
@@ -32,6 +37,11 @@ export interface TopologyOptions {
   maxAttempts: number;
   /** Delay before the second attempt; it doubles for each attempt after that. */
   retryBaseDelayMs: number;
+  /**
+   * Deliveries a message gets without being acked (its handler never finished: the process
+   * died, the connection dropped) before the broker dead-letters it.
+   */
+  maxDeliveries: number;
 }
 
 export function defineServiceTopology(options: TopologyOptions): ServiceTopology {
@@ -50,19 +60,44 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
     problems.push('maxAttempts must be a whole number ≥ 1');
   }
   if (!(options.retryBaseDelayMs > 0)) problems.push('retryBaseDelayMs must be > 0');
+  if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
+    problems.push('maxDeliveries must be a whole number ≥ 1');
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid messaging topology: ${problems.join('; ')}`);
   }
 
   const retryLevels = Math.max(options.maxAttempts - 1, 0);
+  const deadLetterQueue = `${options.service}.dlq`;
   return {
     exchange: options.exchange,
     queue: options.service,
+    queueArguments: workQueueArguments(options.maxDeliveries, deadLetterQueue),
     bindings: [...options.consumes],
     retryQueues: Array.from({ length: retryLevels }, (_, index) => ({
       name: `${options.service}.retry.${index + 1}`,
       delayMs: options.retryBaseDelayMs * 2 ** index,
     })),
-    deadLetterQueue: `${options.service}.dlq`,
+    deadLetterQueue,
+  };
+}
+
+/**
+ * A quorum queue, because a classic one cannot count deliveries: it only says "redelivered",
+ * so a message whose handling kills the process came back forever. The broker dead-letters a
+ * message once it has been returned unacked `maxDeliveries - 1` times (so it gets
+ * `maxDeliveries` deliveries), at least once: held until the dead-letter queue has it.
+ * Handler failures never reach this limit: the pipeline moves those to a delay queue and acks.
+ */
+function workQueueArguments(maxDeliveries: number, deadLetterQueue: string): QueueArguments {
+  return {
+    'x-queue-type': 'quorum',
+    'x-delivery-limit': maxDeliveries - 1,
+    'x-dead-letter-exchange': '',
+    'x-dead-letter-routing-key': deadLetterQueue,
+    'x-dead-letter-strategy': 'at-least-once',
+    // At-least-once dead-lettering requires it: a full queue refuses a publish (which the
+    // publisher's confirm then reports) rather than dropping its oldest message.
+    'x-overflow': 'reject-publish',
   };
 }

@@ -49,7 +49,7 @@ afterAll(async () => {
 async function startBus(
   service: string,
   subscribe: (bus: RabbitEventBus) => void,
-  overrides: { maxAttempts?: number; retryBaseDelayMs?: number } = {},
+  overrides: { maxAttempts?: number; retryBaseDelayMs?: number; maxDeliveries?: number } = {},
 ): Promise<RabbitEventBus> {
   const db = await connectDatabase(env.mongodbUri(service), logger);
   const bus = new RabbitEventBus({
@@ -59,6 +59,7 @@ async function startBus(
     prefetch: 10,
     maxAttempts: overrides.maxAttempts ?? 4,
     retryBaseDelayMs: overrides.retryBaseDelayMs ?? 100,
+    maxDeliveries: overrides.maxDeliveries ?? 5,
     logger,
     deadLetterIndex: new DeadLetterIndex(db),
     metrics: new ServiceMetrics(service),
@@ -344,6 +345,70 @@ describe('when consuming is paused and resumed', () => {
     await eventually(async () => {
       await probe.publish(after);
       expect(handled).toContain(after.eventId);
+    });
+  });
+});
+
+describe('when the work queue is a classic queue of an earlier version', () => {
+  it('then the bus consumes it as it is (a quorum queue cannot replace it in place)', async () => {
+    const service = 'classic-leftover';
+    const connection = await amqp.connect(env.rabbitmqUrl);
+    try {
+      await (await connection.createChannel()).assertQueue(service, { durable: true });
+    } finally {
+      await connection.close();
+    }
+    const received: string[] = [];
+    const bus = await startBus(service, (b) =>
+      b.subscribe('order.created', async (event) => void received.push(event.eventId)),
+    );
+    const event = orderCreated();
+    await bus.publish(event);
+    await eventually(() => expect(received).toContain(event.eventId));
+  });
+});
+
+describe('when the broker dead-letters a message for its delivery limit', () => {
+  it('then the dead-letter listing shows it, with how often it was delivered', async () => {
+    const bus = await startBus('delivery-limited', (b) =>
+      b.subscribe('order.created', () => new Promise<void>(() => undefined)),
+    );
+    const event = orderCreated();
+    await bus.publish(event);
+    // What MAX_DELIVERIES crashes of a consumer amount to: the message returned unacked each time.
+    const connection = await amqp.connect(env.rabbitmqUrl);
+    try {
+      const channel = await connection.createConfirmChannel();
+      await channel.assertQueue('delivery-limited.dlq', { durable: true });
+      channel.sendToQueue('delivery-limited.dlq', Buffer.from(JSON.stringify(event)), {
+        messageId: event.eventId,
+        type: event.eventType,
+        headers: {
+          'x-delivery-count': 4,
+          'x-death': [
+            {
+              reason: 'delivery_limit',
+              count: 1,
+              queue: 'delivery-limited',
+              'routing-keys': ['order.created'],
+            },
+          ],
+        },
+      });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+    await eventually(async () => {
+      const page = await bus.deadLetterQueue.list(10, 0);
+      expect(page.total).toBe(1);
+      expect(page.items[0]).toMatchObject({
+        eventId: event.eventId,
+        routingKey: 'order.created',
+        eventType: 'order.created',
+        attempts: 5,
+      });
+      expect(page.items[0].error).toMatch(/Delivered 5 times without an ack/);
     });
   });
 });

@@ -15,6 +15,7 @@ const topologyWith = (maxAttempts: number) =>
     consumes: ['inventory.status.updated'],
     maxAttempts,
     retryBaseDelayMs: 1000,
+    maxDeliveries: 5,
   });
 
 /** Four attempts: retry levels 1..3 with base delays 1000, 2000 and 4000 ms. */

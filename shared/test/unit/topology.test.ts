@@ -8,6 +8,7 @@ const options = (overrides: Partial<TopologyOptions> = {}): TopologyOptions => (
   consumes: ['order.created', 'order.status.updated'],
   maxAttempts: 4,
   retryBaseDelayMs: 1000,
+  maxDeliveries: 5,
   ...overrides,
 });
 
@@ -26,6 +27,14 @@ describe('defineServiceTopology', () => {
     expect(defineServiceTopology(options())).toEqual({
       exchange: 'ecommerce.events',
       queue: 'inventory-service',
+      queueArguments: {
+        'x-queue-type': 'quorum',
+        'x-delivery-limit': 4,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'inventory-service.dlq',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
       bindings: ['order.created', 'order.status.updated'],
       retryQueues: [
         { name: 'inventory-service.retry.1', delayMs: 1000 },
@@ -136,4 +145,19 @@ describe('defineServiceTopology', () => {
     }
     expect(message.split('; ')).toHaveLength(6);
   });
+
+  it('when a message may be delivered once only, then the broker returns it to the queue never', () => {
+    expect(
+      defineServiceTopology(options({ maxDeliveries: 1 })).queueArguments['x-delivery-limit'],
+    ).toBe(0);
+  });
+
+  it.each([0, -2, 2.5, Number.NaN])(
+    'when maxDeliveries is %p, then it is rejected',
+    (maxDeliveries) => {
+      expect(problemsOf({ maxDeliveries })).toBe(
+        'Invalid messaging topology: maxDeliveries must be a whole number ≥ 1',
+      );
+    },
+  );
 });

@@ -1,0 +1,109 @@
+/**
+ * `npm run migrate-queues -- [<queue>...]`: redeclares the services' work queues as this version
+ * declares them (quorum queues with a delivery limit) where they exist with other arguments, a
+ * classic queue of an earlier version most often, keeping every message (see
+ * shared/src/messaging/queue-migration.ts). Stop the instances of the services concerned first;
+ * a queue that still has consumers is left alone. Without arguments: the three services' queues.
+ *
+ * Settings (RABBITMQ_URL, EVENT_EXCHANGE, MAX_DELIVERIES…) are read as each service reads them:
+ * environment, then its .env files. Exit codes: 0 done, 1 failed, 2 bad usage.
+ */
+import amqp from 'amqplib';
+import type { EventBus, EventType, ServiceConfig } from '@ecommerce/shared';
+import { defineServiceTopology, MigrationRefusedError, migrateWorkQueue } from '@ecommerce/shared';
+import { loadInventoryServiceConfig } from '../services/inventory-service/src/config';
+import { subscribeInventoryHandlers } from '../services/inventory-service/src/entry-points/events/subscriptions';
+import { loadNotificationServiceConfig } from '../services/notification-service/src/config';
+import { subscribeNotificationHandlers } from '../services/notification-service/src/entry-points/events/subscriptions';
+import { loadOrderServiceConfig } from '../services/order-service/src/config';
+import { subscribeOrderHandlers } from '../services/order-service/src/entry-points/events/subscriptions';
+
+interface ServiceQueue {
+  loadConfig: () => ServiceConfig;
+  /** The service's own subscriptions: the bindings come from the code that consumes. */
+  subscribe: (bus: EventBus, dependencies: never) => void;
+}
+
+const QUEUES: Record<string, ServiceQueue> = {
+  'order-service': { loadConfig: loadOrderServiceConfig, subscribe: subscribeOrderHandlers },
+  'inventory-service': {
+    loadConfig: loadInventoryServiceConfig,
+    subscribe: subscribeInventoryHandlers,
+  },
+  'notification-service': {
+    loadConfig: loadNotificationServiceConfig,
+    subscribe: subscribeNotificationHandlers,
+  },
+};
+
+const USAGE = `Usage: npm run migrate-queues -- [${Object.keys(QUEUES).join('|')}]...`;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknown = argv.filter((name) => !(name in QUEUES));
+  if (unknown.length > 0) {
+    console.error(`Unknown queue ${unknown.join(', ')}\n${USAGE}`);
+    return 2;
+  }
+  let failed = false;
+  for (const name of argv.length > 0 ? argv : Object.keys(QUEUES)) {
+    try {
+      console.log(await migrate(name, QUEUES[name]));
+    } catch (error) {
+      failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`${name}: not migrated: ${reason}`);
+      if (!(error instanceof MigrationRefusedError))
+        console.error('  nothing was lost; run it again');
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+async function migrate(name: string, { loadConfig, subscribe }: ServiceQueue): Promise<string> {
+  const config = loadConfig();
+  const topology = defineServiceTopology({
+    service: name,
+    exchange: config.eventExchange,
+    consumes: consumedEventTypes(subscribe),
+    maxAttempts: config.maxAttempts,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    maxDeliveries: config.maxDeliveries,
+  });
+  const connection = await amqp.connect(config.rabbitmqUrl);
+  try {
+    const result = await migrateWorkQueue(connection, topology);
+    switch (result.outcome) {
+      case 'as-declared':
+        return `${name}: already as declared, nothing to do`;
+      case 'created':
+        return `${name}: did not exist, declared`;
+      case 'migrated':
+        return `${name}: redeclared, ${result.messagesMoved} message(s) kept`;
+    }
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** The event types a service subscribes to, recorded from its own subscription code. */
+function consumedEventTypes(subscribe: ServiceQueue['subscribe']): EventType[] {
+  const types: EventType[] = [];
+  const recorder: EventBus = {
+    subscribe: (eventType) => void types.push(eventType),
+    publish: () => Promise.reject(new Error('The migration publishes nothing')),
+  };
+  subscribe(recorder, undefined as never);
+  return types;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);

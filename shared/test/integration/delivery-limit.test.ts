@@ -1,0 +1,148 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import amqp from 'amqplib';
+import type { TestEnvironment } from '../../src/testing';
+import {
+  createTestEnvironment,
+  EventProbe,
+  eventually,
+  orderCreatedEvent,
+} from '../../src/testing';
+
+/**
+ * A message whose handling kills its consumer process, on every delivery: the quorum work queue
+ * counts the deliveries and, after MAX_DELIVERIES, the broker moves the message to the
+ * dead-letter queue, while the other messages are handled. Real processes (SIGKILL), a real
+ * broker; the test restarts the consumer each time it dies, as a supervisor would.
+ */
+const SERVICE = 'crashing-consumer';
+const EXCHANGE = 'ecommerce.events';
+const MAX_DELIVERIES = 3;
+const CONSUMER = path.resolve(__dirname, '../support/crashing-consumer.ts');
+
+let env: TestEnvironment;
+let probe: EventProbe;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('delivery-limit');
+  probe = await EventProbe.connect(env.rabbitmqUrl, EXCHANGE, []);
+});
+
+afterAll(async () => {
+  await probe?.close();
+  await env?.dispose();
+});
+
+interface Consumer {
+  child: ChildProcess;
+  /** The orders it handled so far (it prints each one). */
+  handled: string[];
+  consuming: Promise<void>;
+  exited: Promise<void>;
+}
+
+function runConsumer(): Consumer {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CONSUMER], {
+    env: {
+      ...process.env,
+      SERVICE,
+      RABBITMQ_URL: env.rabbitmqUrl,
+      MONGODB_URI: env.mongodbUri(SERVICE),
+      EVENT_EXCHANGE: EXCHANGE,
+      MAX_DELIVERIES: String(MAX_DELIVERIES),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const handled: string[] = [];
+  let signalConsuming = () => undefined as void;
+  const consuming = new Promise<void>((resolve) => (signalConsuming = resolve));
+  let pending = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line === 'consuming') signalConsuming();
+      if (line.startsWith('handled ')) handled.push(line.slice('handled '.length));
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { child, handled, consuming, exited };
+}
+
+/** Messages ready in a queue, as the broker counts them (no delivery: a get would count one). */
+async function readyIn(queue: string): Promise<number> {
+  const connection = await amqp.connect(env.rabbitmqUrl);
+  try {
+    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('when a message kills its consumer process on every delivery', () => {
+  it(`then after ${MAX_DELIVERIES} deliveries the broker dead-letters it, and the other messages are handled`, async () => {
+    // A first run declares the queues.
+    const first = runConsumer();
+    await first.consuming;
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const poison = orderCreatedEvent('poison-1', [{ productId: 'p', quantity: 1 }]);
+    const others = ['a', 'b', 'c', 'd'].map((id) => `order-${id}`);
+    await probe.publish(poison);
+    for (const orderId of others) {
+      await probe.publish(orderCreatedEvent(orderId, [{ productId: 'p', quantity: 1 }]));
+    }
+
+    const handled = new Set<string>();
+    let deaths = 0;
+    const settled = async () => {
+      expect(await readyIn(`${SERVICE}.dlq`)).toBe(1);
+      expect([...handled].sort()).toEqual(others);
+    };
+    // A supervisor's loop: the consumer is started again each time it dies.
+    while (deaths <= MAX_DELIVERIES) {
+      const consumer = runConsumer();
+      const died = await Promise.race([
+        consumer.exited.then(() => true),
+        eventually(
+          async () => {
+            consumer.handled.forEach((orderId) => handled.add(orderId));
+            await settled();
+          },
+          { timeoutMs: 30_000, intervalMs: 100 },
+        ).then(() => false),
+      ]);
+      consumer.handled.forEach((orderId) => handled.add(orderId));
+      if (!died) {
+        consumer.child.kill('SIGTERM');
+        await consumer.exited;
+        break;
+      }
+      deaths += 1;
+    }
+
+    expect(deaths).toBe(MAX_DELIVERIES);
+    await settled();
+    const [deadLetter] = await peek(`${SERVICE}.dlq`);
+    expect(deadLetter.properties.messageId).toBe(poison.eventId);
+    const [death] = deadLetter.properties.headers?.['x-death'] as Array<{ reason: string }>;
+    expect(death.reason).toBe('delivery_limit');
+  }, 120_000);
+});
+
+/** The messages in a (classic) queue, put back afterwards: its channel closes unacked. */
+async function peek(queue: string): Promise<amqp.GetMessage[]> {
+  const connection = await amqp.connect(env.rabbitmqUrl);
+  try {
+    const channel = await connection.createChannel();
+    const messages: amqp.GetMessage[] = [];
+    for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
+      messages.push(message);
+    }
+    return messages;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,174 @@
+import amqp from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import { defineServiceTopology, MigrationRefusedError, migrateWorkQueue } from '../../src';
+import { isPreconditionFailed } from '../../src/messaging/amqp-helpers';
+import type { ServiceTopology } from '../../src/messaging/topology';
+import type { TestEnvironment } from '../../src/testing';
+import { createTestEnvironment } from '../../src/testing';
+
+/**
+ * A classic work queue, as an earlier version declared it, with messages waiting in it and in a
+ * retry queue, made the quorum queue of this version's topology without losing one.
+ */
+const EXCHANGE = 'ecommerce.events';
+
+let env: TestEnvironment;
+let connection: ChannelModel;
+let serviceCount = 0;
+
+beforeAll(async () => {
+  env = await createTestEnvironment('queue-migration');
+  connection = await amqp.connect(env.rabbitmqUrl);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await env?.dispose();
+});
+
+function topologyOfANewService(): ServiceTopology {
+  serviceCount += 1;
+  return defineServiceTopology({
+    service: `migrating-${serviceCount}`,
+    exchange: EXCHANGE,
+    consumes: ['order.created', 'order.status.updated'],
+    maxAttempts: 3,
+    retryBaseDelayMs: 60_000,
+    maxDeliveries: 5,
+  });
+}
+
+/** What an earlier version declared: classic queues, bound, with messages waiting. */
+async function declareAsAnEarlierVersion(topology: ServiceTopology, waiting: number) {
+  const channel = await connection.createConfirmChannel();
+  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+  await channel.assertQueue(topology.queue, { durable: true });
+  for (const key of topology.bindings) await channel.bindQueue(topology.queue, EXCHANGE, key);
+  const [retry] = topology.retryQueues;
+  await channel.assertQueue(retry.name, {
+    durable: true,
+    deadLetterExchange: '',
+    deadLetterRoutingKey: topology.queue,
+  });
+  for (let i = 0; i < waiting; i++) {
+    channel.publish(EXCHANGE, 'order.created', Buffer.from(`{"n":${i}}`), {
+      persistent: true,
+      messageId: `waiting-${i}`,
+    });
+  }
+  // One waits for its retry, a minute away.
+  channel.sendToQueue(retry.name, Buffer.from('{"retry":true}'), {
+    persistent: true,
+    messageId: 'retrying',
+    expiration: '60000',
+    headers: { 'x-attempt': 2 },
+  });
+  await channel.waitForConfirms();
+  await channel.close();
+}
+
+/** Takes every message out of a queue (acked) and returns their ids. */
+async function drain(queue: string): Promise<string[]> {
+  const channel = await connection.createChannel();
+  const ids: string[] = [];
+  for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
+    ids.push(String(message.properties.messageId));
+    channel.ack(message);
+  }
+  await channel.close();
+  return ids;
+}
+
+/** Whether the queue now exists exactly as the topology declares it (a quorum queue). */
+async function isAsDeclared(topology: ServiceTopology): Promise<boolean> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
+  try {
+    await channel.assertQueue(topology.queue, {
+      durable: true,
+      arguments: topology.queueArguments,
+    });
+    await channel.close();
+    return true;
+  } catch (error) {
+    if (isPreconditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+async function queueExists(queue: string): Promise<boolean> {
+  const channel = await connection.createChannel();
+  channel.on('error', () => undefined);
+  try {
+    await channel.checkQueue(queue);
+    await channel.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('when a classic work queue of an earlier version holds messages', () => {
+  it('then it becomes a quorum queue with every message, bound as before, and no holding queue left', async () => {
+    const topology = topologyOfANewService();
+    await declareAsAnEarlierVersion(topology, 25);
+    expect(await isAsDeclared(topology)).toBe(false);
+
+    const result = await migrateWorkQueue(connection, topology);
+
+    expect(result).toEqual({ queue: topology.queue, outcome: 'migrated', messagesMoved: 26 });
+    expect(await isAsDeclared(topology)).toBe(true);
+    expect(await queueExists(`${topology.queue}.migrating`)).toBe(false);
+    // Still bound: an event published now reaches it.
+    const channel = await connection.createConfirmChannel();
+    channel.publish(EXCHANGE, 'order.status.updated', Buffer.from('{}'), { messageId: 'after' });
+    await channel.waitForConfirms();
+    await channel.close();
+    const ids = await drain(topology.queue);
+    expect(ids.sort()).toEqual(
+      [...Array.from({ length: 25 }, (_, i) => `waiting-${i}`), 'retrying', 'after'].sort(),
+    );
+    expect(await drain(topology.retryQueues[0].name)).toEqual([]);
+  });
+
+  it('then running it again changes nothing', async () => {
+    const topology = topologyOfANewService();
+    await declareAsAnEarlierVersion(topology, 2);
+    await migrateWorkQueue(connection, topology);
+    expect(await migrateWorkQueue(connection, topology)).toEqual({
+      queue: topology.queue,
+      outcome: 'as-declared',
+    });
+    expect(await drain(topology.queue)).toHaveLength(3);
+  });
+});
+
+describe('when the classic queue still has a consumer', () => {
+  it('then the migration refuses, and the queue and its messages stay as they were', async () => {
+    const topology = topologyOfANewService();
+    await declareAsAnEarlierVersion(topology, 3);
+    const consumerConnection = await amqp.connect(env.rabbitmqUrl);
+    try {
+      const channel = await consumerConnection.createChannel();
+      await channel.prefetch(1);
+      await channel.consume(topology.queue, () => undefined); // holds one, acks none
+
+      await expect(migrateWorkQueue(connection, topology)).rejects.toThrow(MigrationRefusedError);
+      expect(await isAsDeclared(topology)).toBe(false);
+    } finally {
+      await consumerConnection.close(); // its unacked message goes back
+    }
+    expect(await drain(topology.queue)).toHaveLength(3);
+  });
+});
+
+describe('when the queue does not exist yet', () => {
+  it('then it is declared as the topology says', async () => {
+    const topology = topologyOfANewService();
+    expect(await migrateWorkQueue(connection, topology)).toEqual({
+      queue: topology.queue,
+      outcome: 'created',
+    });
+    expect(await isAsDeclared(topology)).toBe(true);
+  });
+});
