@@ -65,8 +65,10 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     mongodbUri: setting(
       'MONGODB_URI',
       'MongoDB connection string, database included',
+      // Not Joi's uri(): a replica set's string lists its members, host:port,host:port, which
+      // no single-host URI grammar accepts.
       Joi.string()
-        .uri({ scheme: ['mongodb', 'mongodb+srv'] })
+        .pattern(/^mongodb(\+srv)?:\/\/[^\s/]+(\/\S*)?$/, 'mongodb:// or mongodb+srv:// URI')
         .default(`mongodb://127.0.0.1:27017/${defaults.database}`),
     ),
     rabbitmqUrl: setting(

@@ -207,4 +207,27 @@ describe('loadConfig', () => {
       'MAX_ATTEMPTS',
     ]);
   });
+
+  it.each([
+    'mongodb://mongodb-0.mongodb,mongodb-1.mongodb,mongodb-2.mongodb/order-service?replicaSet=rs0&w=majority',
+    'mongodb://a:27017,b:27017/order-service',
+    'mongodb+srv://cluster.example.com/order-service',
+  ])('when MONGODB_URI is %p (a replica set or SRV), then it is taken', (uri) => {
+    const config = loadConfig(serviceSettings({ port: 3001, database: 'order-service' }), {
+      env: { MONGODB_URI: uri },
+    });
+    expect(config.mongodbUri).toBe(uri);
+  });
+
+  it.each(['mongodb://', 'mongodb://host /db', 'postgres://host/db'])(
+    'when MONGODB_URI is %p, then it is refused',
+    (uri) => {
+      const error = configErrorOf(() =>
+        loadConfig(serviceSettings({ port: 3001, database: 'order-service' }), {
+          env: { MONGODB_URI: uri },
+        }),
+      );
+      expect(error.problems[0]).toMatch(/^MONGODB_URI: /);
+    },
+  );
 });
