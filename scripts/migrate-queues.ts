@@ -9,8 +9,15 @@
  * environment, then its .env files. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
 import amqp from 'amqplib';
-import type { EventBus, EventType, ServiceConfig } from '@ecommerce/shared';
-import { defineServiceTopology, MigrationRefusedError, migrateWorkQueue } from '@ecommerce/shared';
+import type { ConsumerPolicy, EventBus, EventType, ServiceConfig } from '@ecommerce/shared';
+import {
+  connectDatabase,
+  createLogger,
+  defineServiceTopology,
+  hasAtomicUpdates,
+  MigrationRefusedError,
+  migrateWorkQueue,
+} from '@ecommerce/shared';
 import { loadInventoryServiceConfig } from '../services/inventory-service/src/config';
 import { subscribeInventoryHandlers } from '../services/inventory-service/src/entry-points/events/subscriptions';
 import { loadNotificationServiceConfig } from '../services/notification-service/src/config';
@@ -22,17 +29,25 @@ interface ServiceQueue {
   loadConfig: () => ServiceConfig;
   /** The service's own subscriptions: the bindings come from the code that consumes. */
   subscribe: (bus: EventBus, dependencies: never) => void;
+  /** As in the service's start.ts. */
+  consumers: ConsumerPolicy;
 }
 
 const QUEUES: Record<string, ServiceQueue> = {
-  'order-service': { loadConfig: loadOrderServiceConfig, subscribe: subscribeOrderHandlers },
+  'order-service': {
+    loadConfig: loadOrderServiceConfig,
+    subscribe: subscribeOrderHandlers,
+    consumers: 'competing',
+  },
   'inventory-service': {
     loadConfig: loadInventoryServiceConfig,
     subscribe: subscribeInventoryHandlers,
+    consumers: 'one-at-a-time-without-atomic-updates',
   },
   'notification-service': {
     loadConfig: loadNotificationServiceConfig,
     subscribe: subscribeNotificationHandlers,
+    consumers: 'competing',
   },
 };
 
@@ -63,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-async function migrate(name: string, { loadConfig, subscribe }: ServiceQueue): Promise<string> {
+async function migrate(
+  name: string,
+  { loadConfig, subscribe, consumers }: ServiceQueue,
+): Promise<string> {
   const config = loadConfig();
   const topology = defineServiceTopology({
     service: name,
@@ -72,6 +90,9 @@ async function migrate(name: string, { loadConfig, subscribe }: ServiceQueue): P
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     maxDeliveries: config.maxDeliveries,
+    singleActiveConsumer:
+      consumers === 'one-at-a-time-without-atomic-updates' &&
+      !(await databaseHasAtomicUpdates(config.mongodbUri)),
   });
   const connection = await amqp.connect(config.rabbitmqUrl);
   try {
@@ -86,6 +107,17 @@ async function migrate(name: string, { loadConfig, subscribe }: ServiceQueue): P
     }
   } finally {
     await connection.close().catch(() => undefined);
+  }
+}
+
+/** As the service decides it at start-up (shared/src/lifecycle/service-host.ts). */
+async function databaseHasAtomicUpdates(uri: string): Promise<boolean> {
+  const logger = createLogger({ service: 'migrate-queues', level: 'error' });
+  const db = await connectDatabase(uri, logger, { maxWaitMs: 10_000 });
+  try {
+    return await hasAtomicUpdates(db);
+  } finally {
+    await db.close();
   }
 }
 

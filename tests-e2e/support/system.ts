@@ -79,22 +79,32 @@ export class ServiceProcess {
 export class System {
   private productCount = 0;
 
+  /** The first instance of each service (the only one unless started with `replicas`). */
+  readonly services: Record<ServiceName, ServiceProcess>;
+
   private constructor(
     readonly env: TestEnvironment,
-    readonly services: Record<ServiceName, ServiceProcess>,
+    /** Every instance of each service, competing for its queue. */
+    readonly instances: Record<ServiceName, ServiceProcess[]>,
     private readonly serverProxies?: ServerProxies,
-  ) {}
+  ) {
+    this.services = Object.fromEntries(
+      SERVICES.map((name) => [name, instances[name][0]]),
+    ) as Record<ServiceName, ServiceProcess>;
+  }
 
   /**
    * Starts the three services; `env` adds or overrides settings of some of them. With
    * `throughProxies`, every service reaches RabbitMQ and the database through one proxy each,
-   * which a test cuts to make that server vanish for this system alone.
+   * which a test cuts to make that server vanish for this system alone. With `replicas`, that
+   * many instances of each service.
    */
   static async start(
     label: string,
     options: {
       env?: Partial<Record<ServiceName, Record<string, string>>>;
       throughProxies?: boolean;
+      replicas?: number;
     } = {},
   ): Promise<System> {
     const env = await createTestEnvironment(label);
@@ -104,30 +114,37 @@ export class System {
           database: await TcpProxy.to(env.mongodbUri('any')),
         }
       : undefined;
-    const entries = await Promise.all(
-      SERVICES.map(async (name) => {
-        const port = await freePort();
-        const service = new ServiceProcess(name, port, {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          PORT: String(port),
-          MONGODB_URI: proxies?.database.route(env.mongodbUri(name)) ?? env.mongodbUri(name),
-          RABBITMQ_URL: proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
-          ADMIN_TOKEN,
-          LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
-          OUTBOX_POLL_INTERVAL_MS: '1000',
-          RETRY_BASE_DELAY_MS: '200',
-          ...options.env?.[name],
-        });
-        return [name, service] as const;
-      }),
+    const replicas = options.replicas ?? 1;
+    const newInstance = async (name: ServiceName) => {
+      const port = await freePort();
+      return new ServiceProcess(name, port, {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        MONGODB_URI: proxies?.database.route(env.mongodbUri(name)) ?? env.mongodbUri(name),
+        RABBITMQ_URL: proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
+        ADMIN_TOKEN,
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+        OUTBOX_POLL_INTERVAL_MS: '1000',
+        RETRY_BASE_DELAY_MS: '200',
+        ...options.env?.[name],
+      });
+    };
+    const instances = Object.fromEntries(
+      await Promise.all(
+        SERVICES.map(
+          async (name) =>
+            [
+              name,
+              await Promise.all(Array.from({ length: replicas }, () => newInstance(name))),
+            ] as const,
+        ),
+      ),
+    ) as Record<ServiceName, ServiceProcess[]>;
+    const system = new System(env, instances, proxies);
+    const started = await Promise.allSettled(
+      system.allInstances().map((instance) => instance.start()),
     );
-    const system = new System(
-      env,
-      Object.fromEntries(entries) as Record<ServiceName, ServiceProcess>,
-      proxies,
-    );
-    const started = await Promise.allSettled(SERVICES.map((name) => system.services[name].start()));
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
       // The caller gets no System to stop: stop what did start, and delete the vhost and databases.
@@ -174,9 +191,17 @@ export class System {
     return productId;
   }
 
-  /** Stops every service with SIGTERM and returns their exit codes. */
+  allInstances(): ServiceProcess[] {
+    return SERVICES.flatMap((name) => this.instances[name]);
+  }
+
+  /** Stops every service with SIGTERM and returns the exit codes of their first instances. */
   async stop(): Promise<Record<ServiceName, number | null>> {
+    const others = Promise.all(
+      SERVICES.flatMap((name) => this.instances[name].slice(1)).map((instance) => instance.stop()),
+    );
     const codes = await Promise.all(SERVICES.map((name) => this.services[name].stop()));
+    await others;
     await Promise.all(Object.values(this.serverProxies ?? {}).map((proxy) => proxy.close()));
     await this.env.dispose();
     return Object.fromEntries(SERVICES.map((name, i) => [name, codes[i]])) as Record<

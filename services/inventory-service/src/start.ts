@@ -15,6 +15,9 @@ export function startInventoryService(config: InventoryServiceConfig): Promise<R
   return startService({
     name: SERVICE_NAME,
     config,
+    // Its stock updates are conditional writes of one document: safe concurrently only where
+    // the database applies them atomically.
+    consumers: 'one-at-a-time-without-atomic-updates',
     compose: ({ db, bus, stores, logger }) => {
       const products = new ProductRepository(db, stores);
       const reservations = new ReservationRepository(db, stores);

@@ -66,3 +66,15 @@ export async function connectDatabase(
 export function isDatabaseUp(connection: Connection): boolean {
   return connection.readyState === mongoose.ConnectionStates.connected;
 }
+
+/**
+ * Whether the server applies a conditional update atomically, as MongoDB does. FerretDB (v1)
+ * reads the document and writes it back, so two processes' conditional updates of one document
+ * can both succeed; it says who it is in `buildInfo`.
+ */
+export async function hasAtomicUpdates(connection: Connection): Promise<boolean> {
+  const db = connection.db;
+  if (!db) throw new Error('The database connection is not open');
+  const info = await db.admin().buildInfo();
+  return !('ferretdbVersion' in info);
+}

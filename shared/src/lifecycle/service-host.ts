@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express, Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { ServiceConfig } from '../config/config';
-import { connectDatabase, isDatabaseUp } from '../database/connect-database';
+import { connectDatabase, hasAtomicUpdates, isDatabaseUp } from '../database/connect-database';
 import { createHttpApp } from '../http/create-http-app';
 import type { HealthCheck } from '../http/health';
 import { upOrDown } from '../http/health';
@@ -43,9 +43,20 @@ export interface ServiceParts {
   prune?: (cutoff: Date) => Promise<void>;
 }
 
+/**
+ * How the instances of a service share its queue. `competing`: all consume at once. For a
+ * service whose handlers rely on the database applying a conditional update atomically:
+ * `one-at-a-time-without-atomic-updates`, competing on MongoDB, and on a database that applies
+ * an update by reading and writing back (FerretDB) one instance at a time, the others standing
+ * by (RabbitMQ's single active consumer).
+ */
+export type ConsumerPolicy = 'competing' | 'one-at-a-time-without-atomic-updates';
+
 export interface ServiceDefinition<C extends ServiceConfig> {
   name: string;
   config: C;
+  /** Default `competing`. */
+  consumers?: ConsumerPolicy;
   /** Wires the service: builds repositories, subscribes handlers, returns routers. */
   compose: (infrastructure: ServiceInfrastructure<C>) => ServiceParts | Promise<ServiceParts>;
 }
@@ -82,6 +93,14 @@ export async function startService<C extends ServiceConfig>(
   const db = await connectDatabase(config.mongodbUri, logger, {
     onCommand: (command) => metrics.dbCommands.inc({ command }),
   });
+  const singleActiveConsumer =
+    definition.consumers === 'one-at-a-time-without-atomic-updates' &&
+    !(await hasAtomicUpdates(db));
+  if (singleActiveConsumer) {
+    logger.info(
+      'One instance consumes at a time (single active consumer): this database applies an update by reading and writing back, so concurrent instances could both apply conflicting ones',
+    );
+  }
   const bus = new RabbitEventBus({
     url: config.rabbitmqUrl,
     service: name,
@@ -90,6 +109,7 @@ export async function startService<C extends ServiceConfig>(
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     maxDeliveries: config.maxDeliveries,
+    singleActiveConsumer,
     reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     logger,
     deadLetterIndex: new DeadLetterIndex(db),

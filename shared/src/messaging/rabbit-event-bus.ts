@@ -28,6 +28,8 @@ export interface RabbitEventBusOptions {
   retryBaseDelayMs: number;
   /** Deliveries without an ack before the broker dead-letters a message (see topology.ts). */
   maxDeliveries: number;
+  /** One instance consumes at a time, the others stand by (see ServiceDefinition.consumers). */
+  singleActiveConsumer?: boolean;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
   logger: Logger;
@@ -87,6 +89,7 @@ export class RabbitEventBus implements EventBus {
       maxAttempts: this.options.maxAttempts,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
       maxDeliveries: this.options.maxDeliveries,
+      singleActiveConsumer: this.options.singleActiveConsumer,
     });
     this.topology = topology;
     this.pipeline = new DeliveryPipeline({

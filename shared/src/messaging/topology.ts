@@ -42,6 +42,11 @@ export interface TopologyOptions {
    * died, the connection dropped) before the broker dead-letters it.
    */
   maxDeliveries: number;
+  /**
+   * One consumer at a time across the service's instances (RabbitMQ's single active consumer):
+   * the others stand by and take over when it goes.
+   */
+  singleActiveConsumer?: boolean;
 }
 
 export function defineServiceTopology(options: TopologyOptions): ServiceTopology {
@@ -72,7 +77,10 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
   return {
     exchange: options.exchange,
     queue: options.service,
-    queueArguments: workQueueArguments(options.maxDeliveries, deadLetterQueue),
+    queueArguments: {
+      ...workQueueArguments(options.maxDeliveries, deadLetterQueue),
+      ...(options.singleActiveConsumer && { 'x-single-active-consumer': true }),
+    },
     bindings: [...options.consumes],
     retryQueues: Array.from({ length: retryLevels }, (_, index) => ({
       name: `${options.service}.retry.${index + 1}`,
