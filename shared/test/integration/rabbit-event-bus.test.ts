@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
 import amqp from 'amqplib';
 import type { Connection } from 'mongoose';
-import type { AnyEvent, EventEnvelope } from '../../src';
+import winston from 'winston';
+import type { AnyEvent, EventEnvelope, Logger } from '../../src';
 import {
   connectDatabase,
   createEvent,
@@ -49,7 +51,12 @@ afterAll(async () => {
 async function startBus(
   service: string,
   subscribe: (bus: RabbitEventBus) => void,
-  overrides: { maxAttempts?: number; retryBaseDelayMs?: number; maxDeliveries?: number } = {},
+  overrides: {
+    maxAttempts?: number;
+    retryBaseDelayMs?: number;
+    maxDeliveries?: number;
+    logger?: Logger;
+  } = {},
 ): Promise<RabbitEventBus> {
   const db = await connectDatabase(env.mongodbUri(service), logger);
   const bus = new RabbitEventBus({
@@ -60,7 +67,7 @@ async function startBus(
     maxAttempts: overrides.maxAttempts ?? 4,
     retryBaseDelayMs: overrides.retryBaseDelayMs ?? 100,
     maxDeliveries: overrides.maxDeliveries ?? 5,
-    logger,
+    logger: overrides.logger ?? logger,
     deadLetterIndex: new DeadLetterIndex(db),
     metrics: new ServiceMetrics(service),
   });
@@ -350,7 +357,7 @@ describe('when consuming is paused and resumed', () => {
 });
 
 describe('when the work queue is a classic queue of an earlier version', () => {
-  it('then the bus consumes it as it is (a quorum queue cannot replace it in place)', async () => {
+  it('then the bus consumes it as it is, and says in one line how to migrate it', async () => {
     const service = 'classic-leftover';
     const connection = await amqp.connect(env.rabbitmqUrl);
     try {
@@ -358,13 +365,30 @@ describe('when the work queue is a classic queue of an earlier version', () => {
     } finally {
       await connection.close();
     }
+    const lines: string[] = [];
+    const capturing = winston.createLogger({
+      transports: [
+        new winston.transports.Stream({
+          stream: new Writable({
+            write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())),
+          }),
+        }),
+      ],
+    });
     const received: string[] = [];
-    const bus = await startBus(service, (b) =>
-      b.subscribe('order.created', async (event) => void received.push(event.eventId)),
+    const bus = await startBus(
+      service,
+      (b) => b.subscribe('order.created', async (event) => void received.push(event.eventId)),
+      { logger: capturing },
     );
     const event = orderCreated();
     await bus.publish(event);
     await eventually(() => expect(received).toContain(event.eventId));
+    const advice = lines.filter((line) => line.includes('npm run migrate-queues'));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toContain(
+      `stop this service's instances and run: npm run migrate-queues -- ${service}`,
+    );
   });
 });
 
