@@ -17,14 +17,17 @@ const vacuumInterval = 10 * time.Second
 // whole row for every update, and without VACUUM the dead versions pile up in the table and in
 // every index (a product updated for each of thousands of orders kept them all), so every lookup
 // slowed as the store grew. Tables are vacuumed on autovacuum's default rule: more dead rows than
-// 50 + 20 % of the live ones. Returns at once when autovacuum is on.
+// 50 + 20 % of the live ones. The database's own system catalogs too: every collection a test
+// creates and drops leaves dead rows in pg_class, pg_attribute and the like (11,544 dead for 329
+// live in pg_attribute after an afternoon of test runs), which every new connection and every DDL
+// reads through. Returns at once when autovacuum is on.
 func vacuumWhileAutovacuumOff(ctx context.Context, postgresqlURL string) {
 	conn, err := pgx.Connect(ctx, postgresqlURL)
 	if err != nil {
 		log.Printf("vacuum: %v", err)
 		return
 	}
-	defer conn.Close(context.Background())
+	defer func() { conn.Close(context.Background()) }()
 
 	var autovacuum string
 	if err := conn.QueryRow(ctx, "SHOW autovacuum").Scan(&autovacuum); err != nil || autovacuum == "on" {
@@ -38,17 +41,32 @@ func vacuumWhileAutovacuumOff(ctx context.Context, postgresqlURL string) {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
+			// A connection that PostgreSQL closed (a restart, a terminated backend) is replaced.
+			if conn.IsClosed() {
+				renewed, err := pgx.Connect(ctx, postgresqlURL)
+				if err != nil {
+					log.Printf("vacuum: %v", err)
+					continue
+				}
+				conn = renewed
+			}
 			if err := vacuumDeadTables(ctx, conn); err != nil && ctx.Err() == nil {
 				log.Printf("vacuum: %v", err)
+				conn.Close(ctx) // the next round starts on a new one
 			}
 		}
 	}
 }
 
 func vacuumDeadTables(ctx context.Context, conn *pgx.Conn) error {
+	// The catalogs shared by all databases (pg_database, pg_authid…) need a superuser; the
+	// database's owner may vacuum the rest.
 	rows, err := conn.Query(ctx, `
-		SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables
-		WHERE n_dead_tup > 50 + 0.2 * n_live_tup`)
+		SELECT format('%I.%I', s.schemaname, s.relname)
+		FROM pg_stat_all_tables s JOIN pg_class c ON c.oid = s.relid
+		WHERE s.n_dead_tup > 50 + 0.2 * s.n_live_tup
+		  AND s.schemaname NOT IN ('information_schema', 'pg_toast')
+		  AND NOT c.relisshared`)
 	if err != nil {
 		return err
 	}
