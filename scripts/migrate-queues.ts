@@ -20,6 +20,7 @@ import {
 } from '@ecommerce/shared';
 import { loadInventoryServiceConfig } from '../services/inventory-service/src/config';
 import { subscribeInventoryHandlers } from '../services/inventory-service/src/entry-points/events/subscriptions';
+import { INVENTORY_CONSUMERS } from '../services/inventory-service/src/start';
 import { loadNotificationServiceConfig } from '../services/notification-service/src/config';
 import { subscribeNotificationHandlers } from '../services/notification-service/src/entry-points/events/subscriptions';
 import { loadOrderServiceConfig } from '../services/order-service/src/config';
@@ -29,7 +30,7 @@ interface ServiceQueue {
   loadConfig: () => ServiceConfig;
   /** The service's own subscriptions: the bindings come from the code that consumes. */
   subscribe: (bus: EventBus, dependencies: never) => void;
-  /** As in the service's start.ts. */
+  /** How its instances share the queue (its start.ts says so too). */
   consumers: ConsumerPolicy;
 }
 
@@ -42,7 +43,7 @@ const QUEUES: Record<string, ServiceQueue> = {
   'inventory-service': {
     loadConfig: loadInventoryServiceConfig,
     subscribe: subscribeInventoryHandlers,
-    consumers: 'one-at-a-time-without-atomic-updates',
+    consumers: INVENTORY_CONSUMERS,
   },
   'notification-service': {
     loadConfig: loadNotificationServiceConfig,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { ServerProxies, TestEnvironment } from '@ecommerce/shared/testing';
-import { createTestEnvironment, eventually, TcpProxy } from '@ecommerce/shared/testing';
+import { createTestEnvironment, eventually, proxiesTo } from '@ecommerce/shared/testing';
 import { call } from './http';
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
@@ -108,11 +108,9 @@ export class System {
     } = {},
   ): Promise<System> {
     const env = await createTestEnvironment(label);
+    // One database proxy for all: the path of each service's URI names its own database.
     const proxies = options.throughProxies
-      ? {
-          rabbitmq: await TcpProxy.to(env.rabbitmqUrl),
-          database: await TcpProxy.to(env.mongodbUri('any')),
-        }
+      ? await proxiesTo(env.rabbitmqUrl, env.mongodbUri('any'))
       : undefined;
     const replicas = options.replicas ?? 1;
     const newInstance = async (name: ServiceName) => {

@@ -1,4 +1,4 @@
-import type { RunningService } from '@ecommerce/shared';
+import type { ConsumerPolicy, RunningService } from '@ecommerce/shared';
 import { startService } from '@ecommerce/shared';
 import type { InventoryServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
@@ -10,14 +10,18 @@ import { inventoryRouter } from './entry-points/api/inventory-routes';
 import { inventoryApiDocument } from './entry-points/api/inventory-openapi';
 import { subscribeInventoryHandlers } from './entry-points/events/subscriptions';
 
+/**
+ * Its stock updates are conditional writes of one document: safe from concurrent instances only
+ * where the database applies them atomically.
+ */
+export const INVENTORY_CONSUMERS: ConsumerPolicy = 'one-at-a-time-without-atomic-updates';
+
 /** The inventory service's composition root. */
 export function startInventoryService(config: InventoryServiceConfig): Promise<RunningService> {
   return startService({
     name: SERVICE_NAME,
     config,
-    // Its stock updates are conditional writes of one document: safe concurrently only where
-    // the database applies them atomically.
-    consumers: 'one-at-a-time-without-atomic-updates',
+    consumers: INVENTORY_CONSUMERS,
     compose: ({ db, bus, stores, logger }) => {
       const products = new ProductRepository(db, stores);
       const reservations = new ReservationRepository(db, stores);

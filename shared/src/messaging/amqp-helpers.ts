@@ -119,8 +119,11 @@ export async function declareTopology(
   return workQueue;
 }
 
-/** On a channel of its own: a declaration that does not match the existing queue closes it. */
-async function declareWorkQueue(
+/**
+ * Declares the work queue as the topology says, or finds that it exists otherwise. On a channel
+ * of its own: a declaration that does not match the existing queue closes its channel.
+ */
+export async function declareWorkQueue(
   connection: ChannelModel,
   topology: ServiceTopology,
 ): Promise<WorkQueueState> {

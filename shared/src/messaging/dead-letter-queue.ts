@@ -92,21 +92,9 @@ export class DeadLetterQueue {
 
   /** Records the messages the broker dead-lettered (they carry no `x-failed-at` of ours). */
   private indexBrokerDeadLetters(): Promise<void> {
-    return this.mutex.run('dlq', async () => {
-      const { deadLetterQueue } = this.deps.topology();
-      const channel = await this.deps.openChannel();
-      try {
-        const messageCount = await this.messagesIn(channel);
-        for (let seen = 0; seen < messageCount; seen++) {
-          const message = await channel.get(deadLetterQueue, { noAck: false });
-          if (!message) break;
-          const record = brokerDeadLetterRecord(message);
-          if (record) await this.deps.index.save(record);
-        }
-      } finally {
-        // Unacked: closing the channel puts every message back, in its order.
-        await channel.close().catch(() => undefined);
-      }
+    return this.eachMessage(async (_channel, message) => {
+      const record = brokerDeadLetterRecord(message);
+      if (record) await this.deps.index.save(record);
     });
   }
 
@@ -119,37 +107,48 @@ export class DeadLetterQueue {
     return (await channel.assertQueue(deadLetterQueue, { durable: true })).messageCount;
   }
 
-  /**
-   * Takes each message of the queue once. Selected ones are handed to `act` and then acked;
-   * the others stay unacked until the channel closes, which puts them back in their order.
-   */
-  private walk(
+  /** Hands the selected messages to `act`, then acks them and forgets their index records. */
+  private async walk(
     selection: DeadLetterSelection,
     act: (channel: ConfirmChannel, message: GetMessage, eventId: string) => Promise<void>,
   ): Promise<number> {
+    const wanted = selection.eventIds ? new Set(selection.eventIds) : undefined;
+    const limit = selection.limit ?? Number.POSITIVE_INFINITY;
+    let done = 0;
+    if (limit <= 0) return 0;
+    await this.eachMessage(async (channel, message) => {
+      const eventId = String(message.properties.messageId ?? '');
+      // Every copy of a selected id: the same event can be dead-lettered twice.
+      if (wanted && !wanted.has(eventId)) return;
+      await act(channel, message, eventId);
+      channel.ack(message);
+      await this.deps.index.remove(eventId, failedAtOf(message));
+      done++;
+      return done >= limit ? 'stop' : undefined;
+    });
+    return done;
+  }
+
+  /**
+   * Takes each message of the queue once, one operation at a time (two walks would hide
+   * messages from each other). What `visit` does not ack stays unacked until the channel closes,
+   * which puts it back in its order.
+   */
+  private eachMessage(
+    visit: (channel: ConfirmChannel, message: GetMessage) => Promise<'stop' | void>,
+  ): Promise<void> {
     return this.mutex.run('dlq', async () => {
       const { deadLetterQueue } = this.deps.topology();
-      const wanted = selection.eventIds ? new Set(selection.eventIds) : undefined;
-      const limit = selection.limit ?? Number.POSITIVE_INFINITY;
       const channel = await this.deps.openChannel();
-      let done = 0;
       try {
         const messageCount = await this.messagesIn(channel);
-        for (let seen = 0; seen < messageCount && done < limit; seen++) {
+        for (let seen = 0; seen < messageCount; seen++) {
           const message = await channel.get(deadLetterQueue, { noAck: false });
-          if (!message) break;
-          const eventId = String(message.properties.messageId ?? '');
-          // Every copy of a selected id: the same event can be dead-lettered twice.
-          if (wanted && !wanted.has(eventId)) continue;
-          await act(channel, message, eventId);
-          channel.ack(message);
-          await this.deps.index.remove(eventId, failedAtOf(message));
-          done++;
+          if (!message || (await visit(channel, message)) === 'stop') return;
         }
       } finally {
         await channel.close().catch(() => undefined);
       }
-      return done;
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
-import { isPreconditionFailed, sendConfirmed } from './amqp-helpers';
+import { declareWorkQueue, isPreconditionFailed, sendConfirmed } from './amqp-helpers';
 import type { ServiceTopology } from './topology';
 
 export type MigrationOutcome =
@@ -39,7 +39,10 @@ export async function migrateWorkQueue(
 ): Promise<MigrationOutcome> {
   const { queue } = topology;
   const holding = `${queue}.migrating`;
-  if (await isQuorum(connection, topology)) {
+  const existing = await withChannel(connection, (channel) => channel.checkQueue(queue)).catch(
+    () => undefined,
+  );
+  if (existing && (await declareWorkQueue(connection, topology)) === 'as-declared') {
     // Perhaps a run that stopped after declaring it: what the holding queue has still goes in.
     const messagesMoved = await withChannel(connection, (channel) =>
       drainHolding(channel, topology, holding),
@@ -48,32 +51,46 @@ export async function migrateWorkQueue(
       ? { queue, outcome: 'migrated', messagesMoved }
       : { queue, outcome: 'as-declared' };
   }
-  const existing = await withChannel(connection, (channel) => channel.checkQueue(queue)).catch(
-    () => undefined,
-  );
-  if (!existing) {
-    await declareQuorum(connection, topology);
-    return { queue, outcome: 'created' };
-  }
-  if (existing.consumerCount > 0) {
+  if (existing) await emptyIntoHolding(connection, topology, holding);
+  // Declared, bound, and given what the holding queue has: also where a run that stopped between
+  // deleting the old queue and declaring the new one goes on.
+  await declareWorkQueue(connection, topology);
+  const messagesMoved = await withChannel(connection, async (channel) => {
+    for (const key of topology.bindings) await channel.bindQueue(queue, topology.exchange, key);
+    return drainHolding(channel, topology, holding);
+  });
+  return existing || messagesMoved > 0
+    ? { queue, outcome: 'migrated', messagesMoved }
+    : { queue, outcome: 'created' };
+}
+
+/**
+ * Steps 1 and 2: the holding queue bound and given every message of the retry queues and of the
+ * work queue, which is then deleted. Refused while the work queue has consumers.
+ */
+async function emptyIntoHolding(
+  connection: ChannelModel,
+  topology: ServiceTopology,
+  holding: string,
+): Promise<void> {
+  const { queue } = topology;
+  const { consumerCount } = await withChannel(connection, (channel) => channel.checkQueue(queue));
+  if (consumerCount > 0) {
     throw new MigrationRefusedError(
-      `${queue} has ${existing.consumerCount} consumer(s): stop the service's instances first`,
+      `${queue} has ${consumerCount} consumer(s): stop the service's instances first`,
     );
   }
-
-  let messagesMoved = await withChannel(connection, async (channel) => {
+  await withChannel(connection, async (channel) => {
     await channel.assertQueue(holding, { durable: true });
     for (const key of topology.bindings) await channel.bindQueue(holding, topology.exchange, key);
-    let moved = 0;
     for (const retryQueue of await existingRetryQueues(connection, queue)) {
-      moved += await moveAll(channel, retryQueue, holding);
+      await moveAll(channel, retryQueue, holding);
     }
-    return moved;
   });
   // Bound to the exchange until deleted, the work queue may still receive: empty it until the
   // broker agrees that it is empty as it deletes it.
   for (;;) {
-    messagesMoved += await withChannel(connection, (channel) => moveAll(channel, queue, holding));
+    await withChannel(connection, (channel) => moveAll(channel, queue, holding));
     const deleted = await withChannel(connection, (channel) =>
       channel.deleteQueue(queue, { ifEmpty: true }),
     ).then(
@@ -83,38 +100,8 @@ export async function migrateWorkQueue(
         throw error;
       },
     );
-    if (deleted) break;
+    if (deleted) return;
   }
-  await declareQuorum(connection, topology);
-  await withChannel(connection, async (channel) => {
-    for (const key of topology.bindings) await channel.bindQueue(queue, topology.exchange, key);
-    await drainHolding(channel, topology, holding);
-  });
-  return { queue, outcome: 'migrated', messagesMoved };
-}
-
-/** Whether the queue exists exactly as the topology declares it. */
-async function isQuorum(connection: ChannelModel, topology: ServiceTopology): Promise<boolean> {
-  const existing = await withChannel(connection, (channel) =>
-    channel.checkQueue(topology.queue),
-  ).catch(() => undefined);
-  if (!existing) return false;
-  // Declaring it as the topology does is accepted only if it already is that quorum queue.
-  return withChannel(connection, (channel) =>
-    channel.assertQueue(topology.queue, { durable: true, arguments: topology.queueArguments }),
-  ).then(
-    () => true,
-    (error: unknown) => {
-      if (isPreconditionFailed(error)) return false;
-      throw error;
-    },
-  );
-}
-
-function declareQuorum(connection: ChannelModel, topology: ServiceTopology): Promise<unknown> {
-  return withChannel(connection, (channel) =>
-    channel.assertQueue(topology.queue, { durable: true, arguments: topology.queueArguments }),
-  );
 }
 
 /** Moves what the holding queue has into the work queue, then deletes it (if it exists). */

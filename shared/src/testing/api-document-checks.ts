@@ -171,3 +171,54 @@ export function securedRoutesOf(document: OpenApiDocument): string[] {
     })
     .sort();
 }
+
+/**
+ * What is wrong with the API document a service serves, as sentences (none: all is well): it is
+ * the OpenAPI 3.1.0 document `built` from its routes, served as JSON; Swagger UI loads its own
+ * bundle and stylesheet; every route under /api is documented and every documented one routed,
+ * `/metrics` routed but not documented; exactly `securedRoutes` carry the bearer scheme.
+ */
+export async function servedApiDocumentProblems(
+  subject: ServiceUnderTest,
+  built: OpenApiDocument,
+  securedRoutes: string[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  const expectSame = (what: string, actual: unknown, expected: unknown) => {
+    if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+      problems.push(`${what}: ${JSON.stringify(actual)}, not ${JSON.stringify(expected)}`);
+    }
+  };
+  const response = await subject.api().get('/api/openapi.json');
+  expectSame('GET /api/openapi.json status', response.status, 200);
+  expectSame(
+    'its content type is JSON',
+    /^application\/json/.test(String(response.headers['content-type'])),
+    true,
+  );
+  const served = response.body as OpenApiDocument;
+  expectSame('its version', served.openapi, '3.1.0');
+  expectSame('it is the document built from the routes', served, JSON.parse(JSON.stringify(built)));
+
+  const assets = await swaggerUiAssets(subject);
+  for (const asset of ['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui.css']) {
+    if (!assets.includes(asset)) problems.push(`Swagger UI does not load ${asset}`);
+  }
+
+  expectSame(
+    'routes under /api, documented',
+    apiRoutesOf(subject),
+    documentedRoutes(served).sort(),
+  );
+  const routed = registeredRoutes(subject.service.app);
+  for (const route of [...API_DOCS_ROUTES, 'GET /metrics']) {
+    if (!routed.includes(route)) problems.push(`${route} is not routed`);
+  }
+  if ('/metrics' in served.paths) problems.push('/metrics is documented');
+
+  expectSame('routes under the bearer scheme', securedRoutesOf(served), [...securedRoutes].sort());
+  const scheme = served.components?.securitySchemes?.adminToken as
+    { type?: string; scheme?: string } | undefined;
+  expectSame('the admin scheme', [scheme?.type, scheme?.scheme], ['http', 'bearer']);
+  return problems;
+}

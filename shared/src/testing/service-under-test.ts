@@ -30,6 +30,11 @@ export interface ServerProxies {
   database: TcpProxy;
 }
 
+/** A proxy to RabbitMQ and one to the database (route each URL through its own). */
+export async function proxiesTo(rabbitmqUrl: string, mongodbUri: string): Promise<ServerProxies> {
+  return { rabbitmq: await TcpProxy.to(rabbitmqUrl), database: await TcpProxy.to(mongodbUri) };
+}
+
 /**
  * One service started in-process on its own vhost and database, with a probe on its exchange
  * and helpers to read what it did. `stop()` removes it all.
@@ -54,7 +59,7 @@ export class ServiceUnderTest {
     const env = await createTestEnvironment(options.label);
     const mongodbUri = env.mongodbUri(options.label);
     const proxies = options.throughProxies
-      ? { rabbitmq: await TcpProxy.to(env.rabbitmqUrl), database: await TcpProxy.to(mongodbUri) }
+      ? await proxiesTo(env.rabbitmqUrl, mongodbUri)
       : undefined;
     const config = loadConfig(options.settings, {
       env: {

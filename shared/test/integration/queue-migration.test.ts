@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { defineServiceTopology, MigrationRefusedError, migrateWorkQueue } from '../../src';
-import { isPreconditionFailed } from '../../src/messaging/amqp-helpers';
+import { declareWorkQueue } from '../../src/messaging/amqp-helpers';
 import type { ServiceTopology } from '../../src/messaging/topology';
 import type { TestEnvironment } from '../../src/testing';
 import { createTestEnvironment } from '../../src/testing';
@@ -81,19 +81,7 @@ async function drain(queue: string): Promise<string[]> {
 
 /** Whether the queue now exists exactly as the topology declares it (a quorum queue). */
 async function isAsDeclared(topology: ServiceTopology): Promise<boolean> {
-  const channel = await connection.createChannel();
-  channel.on('error', () => undefined);
-  try {
-    await channel.assertQueue(topology.queue, {
-      durable: true,
-      arguments: topology.queueArguments,
-    });
-    await channel.close();
-    return true;
-  } catch (error) {
-    if (isPreconditionFailed(error)) return false;
-    throw error;
-  }
+  return (await declareWorkQueue(connection, topology)) === 'as-declared';
 }
 
 async function queueExists(queue: string): Promise<boolean> {
