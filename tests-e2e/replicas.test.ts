@@ -28,6 +28,9 @@ afterAll(async () => {
   await system?.stop();
 });
 
+/** Each order's correlation id, which every log line about it carries. */
+const correlationIds = new Map<string, string>();
+
 /**
  * Places one order through the instances in turn; a refused connection (a killed instance) goes
  * to the next, with the same Idempotency-Key, so a retry never places a second order.
@@ -39,29 +42,39 @@ async function place(userId: string, productId: string, turn: number): Promise<s
     async () => {
       const instance = orderServices[turn++ % orderServices.length];
       const placed = await call('POST', `${instance.url}/api/orders`, {
-        headers: { 'idempotency-key': key },
+        headers: { 'idempotency-key': key, 'x-correlation-id': key },
         body: { userId, products: [{ productId, quantity: 1 }], totalPrice: 1 },
       });
       expect([200, 201]).toContain(placed.status);
+      correlationIds.set(placed.body.id as string, key);
       return placed.body.id as string;
     },
     { timeoutMs: 30_000, intervalMs: 20 },
   );
 }
 
+/** Waits for every order to leave PENDING; a failure names the first one left, and its log lines. */
 async function untilFinal(orderIds: string[]): Promise<Map<string, string>> {
   const statuses = new Map<string, string>();
-  await eventually(
-    async () => {
-      for (const orderId of orderIds) {
-        if (statuses.has(orderId)) continue;
-        const { body } = await call('GET', system.orders(`/${orderId}`));
-        if (body.status === 'PENDING') throw new Error(`${orderId} is still PENDING`);
-        statuses.set(orderId, body.status);
-      }
-    },
-    { timeoutMs: 120_000, intervalMs: 500 },
-  );
+  let pending: string | undefined;
+  try {
+    await eventually(
+      async () => {
+        for (const orderId of orderIds) {
+          if (statuses.has(orderId)) continue;
+          const { body } = await call('GET', system.orders(`/${orderId}`));
+          pending = orderId;
+          if (body.status === 'PENDING') throw new Error(`${orderId} is still PENDING`);
+          statuses.set(orderId, body.status);
+        }
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+  } catch (error) {
+    const correlationId = pending && correlationIds.get(pending);
+    const lines = correlationId ? system.logLinesMentioning(correlationId) : [];
+    throw new Error(`${(error as Error).message}; its log lines:\n${lines.join('\n')}`);
+  }
   return statuses;
 }
 

@@ -189,6 +189,17 @@ export class System {
     return productId;
   }
 
+  /** Every instance's log lines that mention `text`, each after its instance: for a failure's message. */
+  logLinesMentioning(text: string): string[] {
+    return this.allInstances().flatMap((instance) =>
+      instance
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes(text))
+        .map((line) => `${instance.name}:${instance.port} ${line}`),
+    );
+  }
+
   allInstances(): ServiceProcess[] {
     return SERVICES.flatMap((name) => this.instances[name]);
   }
