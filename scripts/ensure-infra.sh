@@ -371,7 +371,7 @@ build_ferretdb() {
 ferretdb_needs_build() {
   [[ ! -x "$FERRET_BIN" ]] && return 0
   local source
-  for source in "$FERRET_DIR"/*.go "$FERRET_DIR"/{go.mod,go.sum,build.sh} "$FERRET_DIR"/patches/*.patch; do
+  for source in "$FERRET_DIR"/*.go "$FERRET_DIR"/{go.mod,go.sum,build.sh} "$FERRET_DIR"/patches/{series,*.patch}; do
     [[ "$source" -nt "$FERRET_BIN" ]] && return 0
   done
   return 1

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { Double, MongoClient } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
 
@@ -127,6 +128,59 @@ describe('when two clients write one document at the same moment', () => {
 
     expect(await documents.findOne({ _id: 'shared' })).toEqual({ _id: 'shared', n: 200 });
   }, 30_000);
+});
+
+describe('when a document is replaced on condition of its _id and its version', () => {
+  // On FerretDB such a compare-and-set is one conditional UPDATE, without reading the document
+  // (scripts/ferretdb/patches): it must match as MongoDB's equality does.
+  interface Stored {
+    _id: string;
+    version: number | number[];
+    state?: string;
+  }
+  const replace = async (stored: Omit<Stored, '_id'>, filter: Record<string, unknown>) => {
+    const documents = client.db().collection<Stored>('replacements');
+    const _id = randomUUID();
+    await documents.insertOne({ _id, ...stored });
+    const result = await documents.replaceOne({ _id, ...filter }, { version: 9, state: 'new' });
+    return { matched: result.matchedCount, stored: await documents.findOne({ _id }) };
+  };
+
+  it('then it is written when the version is the stored one', async () => {
+    const { matched, stored } = await replace({ version: 3, state: 'old' }, { version: 3 });
+    expect(matched).toBe(1);
+    expect(stored).toMatchObject({ version: 9, state: 'new' });
+  });
+
+  it('then nothing is written when the version moved on', async () => {
+    const { matched, stored } = await replace({ version: 4, state: 'old' }, { version: 3 });
+    expect(matched).toBe(0);
+    expect(stored).toMatchObject({ version: 4, state: 'old' });
+  });
+
+  it('then a number matches whatever its type (3 and 3.0), and an array holding it', async () => {
+    expect((await replace({ version: 3 }, { version: new Double(3) })).matched).toBe(1);
+    expect((await replace({ version: [2, 3] }, { version: 3 })).matched).toBe(1);
+  });
+
+  it('then a string condition is exact, and a missing field does not match', async () => {
+    expect((await replace({ version: 1, state: 'old' }, { state: 'old' })).matched).toBe(1);
+    expect((await replace({ version: 1, state: 'old' }, { state: 'Old' })).matched).toBe(0);
+    expect((await replace({ version: 1 }, { state: 'old' })).matched).toBe(0);
+  });
+
+  it('then a replacement that names another _id is refused', async () => {
+    const documents = client.db().collection<{ _id: string; version: number }>('replacements');
+    await documents.insertOne({ _id: 'fixed', version: 1 });
+    await expect(
+      // The driver's types leave `_id` out of a replacement; the server must refuse another one.
+      documents.replaceOne({ _id: 'fixed', version: 1 }, {
+        _id: 'other',
+        version: 2,
+      } as unknown as { version: number }),
+    ).rejects.toThrow(/immutable field '_id'/);
+    expect(await documents.findOne({ _id: 'fixed' })).toEqual({ _id: 'fixed', version: 1 });
+  });
 });
 
 it('when a document is looked up by _id among many, then its index answers, not a table scan', async () => {

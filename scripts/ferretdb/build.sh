@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds bin/ferretdb: main.go with FerretDB v1.24.2 and the fixes in patches/ (see its README).
+# Builds bin/ferretdb: main.go with FerretDB v1.24.2 and the fixes in patches/ (see its README),
+# applied in the order of patches/series.
 #
 # The patches are applied to a copy of the module that a Go workspace (bin/go.work) puts in its
 # place, so go.mod and go.sum keep naming the module exactly as the Go proxy serves it.
@@ -16,9 +17,10 @@ rm -rf "$source_dir"
 mkdir -p bin
 cp -r "$module_dir" "$source_dir"
 chmod -R u+w "$source_dir"
-for patch_file in patches/*.patch; do
-  patch --quiet --forward -d "$source_dir" -p1 <"$patch_file"
-done
+# In the order patches/series lists them (later ones build on earlier ones), as quilt does.
+while read -r patch_name; do
+  patch --quiet --forward -d "$source_dir" -p1 <"patches/$patch_name"
+done <patches/series
 cat >bin/go.work <<WORK
 go 1.24
 

@@ -479,20 +479,17 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     if (due.length === 0) return Promise.resolve(0);
     this.cleaning = (async () => {
       try {
+        // Whole replacements, as every write of the store: the slot knows the state at that
+        // version, and FerretDB applies a compare-and-set replacement without reading the
+        // document (scripts/ferretdb/patches), where a `$set` is a read and a write back.
         const result = await this.collection.bulkWrite(
           due.map(({ id, before, after }) => ({
-            updateOne: {
+            replaceOne: {
               filter: { _id: id, version: before.version },
-              update: {
-                $set: {
-                  outbox: after.outbox,
-                  outboxPending: after.outbox.length > 0,
-                  version: after.version,
-                },
-              },
+              replacement: this.codec.toDocument(id, after),
             },
           })),
-          { ordered: false },
+          { ordered: false, ignoreUndefined: true },
         );
         // The bulk result does not say which one missed. If any did, every slot keeps the state
         // it had: where the clean-up did apply, the next write's compare-and-set fails once and
