@@ -61,23 +61,45 @@ func vacuumWhileAutovacuumOff(ctx context.Context, postgresqlURL string) {
 func vacuumDeadTables(ctx context.Context, conn *pgx.Conn) error {
 	// The catalogs shared by all databases (pg_database, pg_authid…) need a superuser; the
 	// database's owner may vacuum the rest.
+	//
+	// Statistics are renewed far less often than autovacuum would (when the rows changed since
+	// the last ANALYZE outnumber the live ones, not a tenth of them): ANALYZE reads and parses a
+	// sample of up to 30,000 rows of JSONB, 380 ms of CPU for 20,000 orders, against 66 ms for the
+	// VACUUM, and FerretDB's queries (an `_id` index, else a scan) barely depend on them.
 	rows, err := conn.Query(ctx, `
-		SELECT format('%I.%I', s.schemaname, s.relname)
+		SELECT format('%I.%I', s.schemaname, s.relname),
+		       s.n_dead_tup > 50 + 0.2 * s.n_live_tup,
+		       s.n_mod_since_analyze > 50 + s.n_live_tup
 		FROM pg_stat_all_tables s JOIN pg_class c ON c.oid = s.relid
-		WHERE s.n_dead_tup > 50 + 0.2 * s.n_live_tup
+		WHERE (s.n_dead_tup > 50 + 0.2 * s.n_live_tup OR s.n_mod_since_analyze > 50 + s.n_live_tup)
 		  AND s.schemaname NOT IN ('information_schema', 'pg_toast')
 		  AND NOT c.relisshared`)
 	if err != nil {
 		return err
 	}
-	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	type due struct {
+		table           string
+		vacuum, analyze bool
+	}
+	tables, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (due, error) {
+		var d due
+		err := row.Scan(&d.table, &d.vacuum, &d.analyze)
+		return d, err
+	})
 	if err != nil {
 		return err
 	}
-	for _, table := range tables {
+	for _, d := range tables {
+		command := "VACUUM"
+		switch {
+		case d.vacuum && d.analyze:
+			command = "VACUUM (ANALYZE)"
+		case d.analyze:
+			command = "ANALYZE"
+		}
 		// A table dropped meanwhile (a test's database) is no error worth more than a line.
-		if _, err := conn.Exec(ctx, fmt.Sprintf("VACUUM (ANALYZE) %s", table)); err != nil && ctx.Err() == nil {
-			log.Printf("vacuum %s: %v", table, err)
+		if _, err := conn.Exec(ctx, fmt.Sprintf("%s %s", command, d.table)); err != nil && ctx.Err() == nil {
+			log.Printf("%s %s: %v", command, d.table, err)
 		}
 	}
 	return nil
