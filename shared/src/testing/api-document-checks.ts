@@ -172,11 +172,19 @@ export function securedRoutesOf(document: OpenApiDocument): string[] {
     .sort();
 }
 
+/** The admin routes every service host has (its dead letters), under the bearer scheme. */
+export const HOST_ADMIN_ROUTES = [
+  'GET /api/admin/dlq',
+  'POST /api/admin/dlq/discard',
+  'POST /api/admin/dlq/replay',
+];
+
 /**
  * What is wrong with the API document a service serves, as sentences (none: all is well): it is
  * the OpenAPI 3.1.0 document `built` from its routes, served as JSON; Swagger UI loads its own
  * bundle and stylesheet; every route under /api is documented and every documented one routed,
- * `/metrics` routed but not documented; exactly `securedRoutes` carry the bearer scheme.
+ * `/metrics` routed but not documented; exactly the host's admin routes and the service's own
+ * `securedRoutes` carry the bearer scheme.
  */
 export async function servedApiDocumentProblems(
   subject: ServiceUnderTest,
@@ -216,7 +224,11 @@ export async function servedApiDocumentProblems(
   }
   if ('/metrics' in served.paths) problems.push('/metrics is documented');
 
-  expectSame('routes under the bearer scheme', securedRoutesOf(served), [...securedRoutes].sort());
+  expectSame(
+    'routes under the bearer scheme',
+    securedRoutesOf(served),
+    [...HOST_ADMIN_ROUTES, ...securedRoutes].sort(),
+  );
   const scheme = served.components?.securitySchemes?.adminToken as
     { type?: string; scheme?: string } | undefined;
   expectSame('the admin scheme', [scheme?.type, scheme?.scheme], ['http', 'bearer']);

@@ -47,10 +47,7 @@ describe('when the API document and the routes are looked at', () => {
   it('then the served document is the one built from the routes, with Swagger UI, and the admin routes alone under the bearer scheme', async () => {
     expect(
       await servedApiDocumentProblems(subject, notificationApiDocument, [
-        'GET /api/admin/dlq',
         'GET /api/notifications',
-        'POST /api/admin/dlq/discard',
-        'POST /api/admin/dlq/replay',
         'POST /api/notifications',
       ]),
     ).toEqual([]);
