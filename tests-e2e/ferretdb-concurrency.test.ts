@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Double, MongoClient } from 'mongodb';
+import { Double, MongoClient, ObjectId } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
 
@@ -167,6 +167,29 @@ describe('when a document is replaced on condition of its _id and its version', 
     expect((await replace({ version: 1, state: 'old' }, { state: 'old' })).matched).toBe(1);
     expect((await replace({ version: 1, state: 'old' }, { state: 'Old' })).matched).toBe(0);
     expect((await replace({ version: 1 }, { state: 'old' })).matched).toBe(0);
+  });
+
+  it('then a value of another type does not match: a date for a number, an ObjectId for its hex', async () => {
+    // FerretDB stores a date as its milliseconds and an ObjectId as its hex string.
+    const documents = client
+      .db()
+      .collection<{ _id: string | ObjectId; version: unknown; owner?: unknown }>('mixed');
+    const objectId = new ObjectId();
+    await documents.insertMany([
+      { _id: 'dated', version: new Date(3) },
+      { _id: 'referenced', version: 1, owner: objectId },
+      { _id: objectId.toHexString(), version: 1 },
+    ]);
+    const replaced = (filter: Record<string, unknown>) =>
+      documents.replaceOne(filter, { version: 9 }).then((result) => result.matchedCount);
+    expect(await replaced({ _id: 'dated', version: 3 })).toBe(0);
+    expect(await replaced({ _id: 'referenced', version: 1, owner: objectId.toHexString() })).toBe(
+      0,
+    );
+    expect(await replaced({ _id: objectId, version: 1 })).toBe(0);
+    expect(await documents.findOne({ _id: objectId.toHexString() })).toMatchObject({
+      version: 1,
+    });
   });
 
   it('then a replacement that names another _id is refused', async () => {

@@ -18,9 +18,19 @@ mkdir -p bin
 cp -r "$module_dir" "$source_dir"
 chmod -R u+w "$source_dir"
 # In the order patches/series lists them (later ones build on earlier ones), as quilt does.
+# Blank lines and # comments are skipped, and a patch the series leaves out is an error.
+applied=()
 while read -r patch_name; do
+  [[ -z "$patch_name" || "$patch_name" == \#* ]] && continue
   patch --quiet --forward -d "$source_dir" -p1 <"patches/$patch_name"
+  applied+=("$patch_name")
 done <patches/series
+for patch_file in patches/*.patch; do
+  if [[ " ${applied[*]} " != *" ${patch_file#patches/} "* ]]; then
+    echo "build.sh: $patch_file is not listed in patches/series" >&2
+    exit 1
+  fi
+done
 cat >bin/go.work <<WORK
 go 1.24
 
