@@ -169,12 +169,16 @@ function brokerDeadLetterRecord(message: GetMessage): DeadLetterRecord | undefin
   if (death?.reason !== 'delivery_limit') return undefined;
   const routingKeys = death['routing-keys'];
   const deliveries = Number(headers['x-delivery-count'] ?? 0) + 1;
+  // A message that came back from a retry queue names its first routing key in a header.
+  const original: unknown = headers[ORIGINAL_ROUTING_KEY_HEADER];
   return {
     eventId: String(message.properties.messageId ?? ''),
     routingKey:
-      Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
-        ? routingKeys[0]
-        : message.fields.routingKey,
+      typeof original === 'string'
+        ? original
+        : Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
+          ? routingKeys[0]
+          : message.fields.routingKey,
     eventType: message.properties.type as string | undefined,
     correlationId: message.properties.correlationId as string | undefined,
     error: `Delivered ${deliveries} times without an ack (its consumer died or lost its connection each time)`,

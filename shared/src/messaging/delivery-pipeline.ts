@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConfirmChannel, ConsumeMessage, Message } from 'amqplib';
 import { PermanentError } from '../errors/app-error';
 import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
@@ -195,7 +195,7 @@ export class DeliveryPipeline {
 }
 
 /** Where the message was first published to, also after it went through a delay queue. */
-export function routingKeyOf(message: ConsumeMessage): string {
+export function routingKeyOf(message: Message): string {
   const original = message.properties.headers?.[ORIGINAL_ROUTING_KEY_HEADER];
   return typeof original === 'string' ? original : message.fields.routingKey;
 }

@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { declareWorkQueue, isPreconditionFailed, sendConfirmed } from './amqp-helpers';
+import { ORIGINAL_ROUTING_KEY_HEADER, routingKeyOf } from './delivery-pipeline';
 import type { ServiceTopology } from './topology';
 
 export type MigrationOutcome =
@@ -74,12 +75,7 @@ async function emptyIntoHolding(
   holding: string,
 ): Promise<void> {
   const { queue } = topology;
-  const { consumerCount } = await withChannel(connection, (channel) => channel.checkQueue(queue));
-  if (consumerCount > 0) {
-    throw new MigrationRefusedError(
-      `${queue} has ${consumerCount} consumer(s): stop the service's instances first`,
-    );
-  }
+  await refuseWhileConsumed(connection, queue);
   await withChannel(connection, async (channel) => {
     await channel.assertQueue(holding, { durable: true });
     for (const key of topology.bindings) await channel.bindQueue(holding, topology.exchange, key);
@@ -91,13 +87,15 @@ async function emptyIntoHolding(
   // broker agrees that it is empty as it deletes it.
   for (;;) {
     await withChannel(connection, (channel) => moveAll(channel, queue, holding));
+    // Unused too: an instance that started meanwhile would lose the messages it holds unacked.
     const deleted = await withChannel(connection, (channel) =>
-      channel.deleteQueue(queue, { ifEmpty: true }),
+      channel.deleteQueue(queue, { ifEmpty: true, ifUnused: true }),
     ).then(
       () => true,
-      (error: unknown) => {
-        if (isPreconditionFailed(error)) return false;
-        throw error;
+      async (error: unknown) => {
+        if (!isPreconditionFailed(error)) throw error;
+        await refuseWhileConsumed(connection, queue);
+        return false;
       },
     );
     if (deleted) return;
@@ -144,6 +142,16 @@ async function moveAll(channel: ConfirmChannel, from: string, to: string): Promi
   }
 }
 
+async function refuseWhileConsumed(connection: ChannelModel, queue: string): Promise<void> {
+  const { consumerCount } = await withChannel(connection, (channel) => channel.checkQueue(queue));
+  if (consumerCount > 0) {
+    throw new MigrationRefusedError(
+      `${queue} has ${consumerCount} consumer(s): stop the service's instances first`,
+    );
+  }
+}
+
+/** Its properties, and the routing key it was first published with (the move goes by queue). */
 function copiedProperties(message: GetMessage) {
   const { contentType, correlationId, messageId, type, appId, timestamp, headers } =
     message.properties;
@@ -155,7 +163,7 @@ function copiedProperties(message: GetMessage) {
     type,
     appId,
     timestamp,
-    headers,
+    headers: { ...headers, [ORIGINAL_ROUTING_KEY_HEADER]: routingKeyOf(message) },
   };
 }
 
