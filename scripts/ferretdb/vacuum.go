@@ -41,7 +41,8 @@ func vacuumWhileAutovacuumOff(ctx context.Context, postgresqlURL string) {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			// A connection that PostgreSQL closed (a restart, a terminated backend) is replaced.
+			// A connection closed after a failed round (PostgreSQL restarted, the backend was
+			// terminated) is replaced.
 			if conn.IsClosed() {
 				renewed, err := pgx.Connect(ctx, postgresqlURL)
 				if err != nil {

@@ -29,7 +29,11 @@ beforeAll(async () => {
   probe = await EventProbe.connect(env.rabbitmqUrl, EXCHANGE, []);
 });
 
+/** Every consumer process started, so that a failing test leaves none running. */
+const started = new Set<ChildProcess>();
+
 afterAll(async () => {
+  for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   await probe?.close();
   await env?.dispose();
 });
@@ -38,8 +42,10 @@ interface Consumer {
   child: ChildProcess;
   /** The orders it handled so far (it prints each one). */
   handled: string[];
+  /** Resolves once it consumes; rejects if it exits first. */
   consuming: Promise<void>;
   exited: Promise<void>;
+  gone: () => boolean;
 }
 
 function runConsumer(): Consumer {
@@ -54,6 +60,7 @@ function runConsumer(): Consumer {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.add(child);
   const handled: string[] = [];
   let signalConsuming = () => undefined as void;
   const consuming = new Promise<void>((resolve) => (signalConsuming = resolve));
@@ -66,8 +73,19 @@ function runConsumer(): Consumer {
       if (line.startsWith('handled ')) handled.push(line.slice('handled '.length));
     }
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, handled, consuming, exited };
+  let gone = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      gone = true;
+      resolve();
+    }),
+  );
+  const consumingOrExit = Promise.race([
+    consuming,
+    exited.then(() => Promise.reject(new Error('The consumer exited before consuming'))),
+  ]);
+  consumingOrExit.catch(() => undefined); // awaited by the callers that need it
+  return { child, handled, consuming: consumingOrExit, exited, gone: () => gone };
 }
 
 /** Messages ready in a queue, as the broker counts them (no delivery: a get would count one). */
@@ -108,6 +126,7 @@ describe('when a message kills its consumer process on every delivery', () => {
         consumer.exited.then(() => true),
         eventually(
           async () => {
+            if (consumer.gone()) return; // the race is decided: stop polling
             consumer.handled.forEach((orderId) => handled.add(orderId));
             await settled();
           },
