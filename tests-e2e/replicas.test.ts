@@ -134,11 +134,10 @@ describe('when each service runs twice and one instance of each is killed mid-fl
   it('then the inventory standby takes over when the active instance dies', async () => {
     // On FerretDB the inventory queue has one active consumer of the two (the management
     // API's figures lag by a few seconds).
-    const vhost = `test-${system.env.runId}`;
     await eventually(async () => {
       const queue = (await management(
         'GET',
-        `/api/queues/${encodeURIComponent(vhost)}/inventory-service`,
+        `/api/queues/${encodeURIComponent(system.env.vhost)}/inventory-service`,
       )) as { arguments: Record<string, unknown>; consumers?: number };
       expect(queue.arguments['x-single-active-consumer']).toBe(true);
       expect(queue.consumers).toBe(2);

@@ -32,14 +32,20 @@ export interface DeadLetterSelection {
 export class DeadLetterQueue {
   // One operation at a time: two walks of the queue would hide messages from each other.
   private readonly mutex = new KeyedMutex();
+  /** The queue's depth when listing last indexed the broker's dead letters. */
+  private depthIndexed?: number;
 
   constructor(private readonly deps: DeadLetterQueueDependencies) {}
 
   async list(limit: number, offset: number): Promise<{ items: DeadLetterRecord[]; total: number }> {
     const page = await this.deps.index.list(limit, offset);
     const depth = await this.depth().catch(() => page.total); // the broker away: the index alone
-    if (depth <= page.total) return page;
+    // The queue can hold more than the index for good (two copies of one event are one record):
+    // walk it again only when its depth has changed since the last walk, or a replay or discard
+    // came between.
+    if (depth <= page.total || depth === this.depthIndexed) return page;
     await this.indexBrokerDeadLetters();
+    this.depthIndexed = depth;
     return this.deps.index.list(limit, offset);
   }
 
@@ -116,6 +122,7 @@ export class DeadLetterQueue {
     const limit = selection.limit ?? Number.POSITIVE_INFINITY;
     let done = 0;
     if (limit <= 0) return 0;
+    this.depthIndexed = undefined; // the depth it leaves says nothing of what is indexed
     await this.eachMessage(async (channel, message) => {
       const eventId = String(message.properties.messageId ?? '');
       // Every copy of a selected id: the same event can be dead-lettered twice.

@@ -8,6 +8,8 @@ import mongoose from 'mongoose';
  */
 export interface TestEnvironment {
   runId: string;
+  /** The run's RabbitMQ virtual host, that `rabbitmqUrl` names. */
+  vhost: string;
   rabbitmqUrl: string;
   managementUrl: string;
   mongodbUri: (database: string) => string;
@@ -47,6 +49,7 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
 
   return {
     runId,
+    vhost,
     rabbitmqUrl: amqpUrl.toString(),
     managementUrl: `${base.management}/api/vhosts/${encodeURIComponent(vhost)}`,
     mongodbUri,

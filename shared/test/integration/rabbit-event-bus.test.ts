@@ -282,7 +282,7 @@ describe('when the broker takes the consumer away', () => {
     const bus = await startBus('resurrected', (b) =>
       b.subscribe('order.created', async (event) => void handled.push(event.eventId)),
     );
-    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    const vhost = encodeURIComponent(env.vhost);
     await management('DELETE', `/api/queues/${vhost}/resurrected`);
 
     // The bus sees its consumer cancelled, reconnects and declares its queue again.
@@ -308,7 +308,7 @@ describe('when a delay queue was deleted by hand', () => {
         if (calls === 1) throw new Error('first attempt fails');
       }),
     );
-    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    const vhost = encodeURIComponent(env.vhost);
     await management('DELETE', `/api/queues/${vhost}/lost-delay-queue.retry.1`);
 
     await probe.publish(orderCreated());
@@ -333,7 +333,7 @@ describe('when consuming is paused and resumed', () => {
     await bus.pause();
     const waiting = orderCreated();
     await probe.publish(waiting);
-    const vhost = encodeURIComponent(new URL(env.rabbitmqUrl).pathname.slice(1));
+    const vhost = encodeURIComponent(env.vhost);
     await eventually(async () => {
       const queue = (await management('GET', `/api/queues/${vhost}/paused`)) as {
         messages?: number;
