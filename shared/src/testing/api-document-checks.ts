@@ -142,7 +142,7 @@ export function localAssetsOf(html: string, pageUrl: string): string[] {
  * Swagger UI at `/api/docs`: checks that it is an HTML page and that every local asset it loads
  * answers 200 (`localAssetsOf` refuses one from another host), and returns those assets.
  */
-export async function swaggerUiAssets(subject: ServiceUnderTest): Promise<string[]> {
+async function swaggerUiAssets(subject: ServiceUnderTest): Promise<string[]> {
   const page = await subject.api().get('/api/docs');
   if (page.status !== 200 || !/^text\/html/.test(String(page.headers['content-type']))) {
     throw new Error(`GET /api/docs answered ${page.status} ${page.headers['content-type']}`);
@@ -156,14 +156,14 @@ export async function swaggerUiAssets(subject: ServiceUnderTest): Promise<string
 }
 
 /** The app's routes under /api, less the API document's own (`API_DOCS_ROUTES`), sorted. */
-export function apiRoutesOf(subject: ServiceUnderTest): string[] {
+function apiRoutesOf(subject: ServiceUnderTest): string[] {
   return registeredRoutes(subject.service.app)
     .filter((route) => route.split(' ')[1].startsWith('/api/') && !API_DOCS_ROUTES.includes(route))
     .sort();
 }
 
 /** The documented routes that carry a security requirement (the bearer scheme), sorted. */
-export function securedRoutesOf(document: OpenApiDocument): string[] {
+function securedRoutesOf(document: OpenApiDocument): string[] {
   return documentedRoutes(document)
     .filter((route) => {
       const [method, path] = route.split(' ');
