@@ -62,5 +62,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The heap bounds every way of running the services sets (scripts/lib/common.sh says why).
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 # Node is PID 1 and the service handles SIGTERM itself (graceful shutdown, exit 0).
 CMD ["node", "main.js"]

@@ -95,7 +95,7 @@ async function runPhases(ctx: BenchContext): Promise<void> {
     if (config.floor) await floorPhase(ctx, hotPlan(config), hot.rate);
   }
   if (config.phases.has('volume')) await volumePhase(ctx, spread);
-  memoryPhase(ctx);
+  await memoryPhase(ctx);
 }
 
 main().then(

@@ -64,7 +64,7 @@ run_service() {
     env="MONGODB_URI=mongodb://127.0.0.1:$MONGO_PORT/$1 "
   fi
   [[ -n "${2:-}" ]] && env+="PORT=$2 "
-  echo "${env}exec node services/$1/dist/main.js"
+  echo "${env}exec node $SERVICE_HEAP_FLAGS services/$1/dist/main.js"
 }
 
 # Every instance: name, colour and command, the first of each service on its usual port.

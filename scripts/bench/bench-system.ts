@@ -20,6 +20,12 @@ interface Page<T> {
   total: number;
 }
 
+export interface HeapFigures {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
 export interface Product {
   productId: string;
   available: number;
@@ -191,6 +197,23 @@ export class BenchSystem {
 
   residentMemoryMb(): PerService {
     return perService((name) => this.system.services[name].residentMemoryMb());
+  }
+
+  /** Where each service's memory is, from its `/metrics`: what the resident figure is made of. */
+  async heapMb(): Promise<Record<ServiceName, HeapFigures>> {
+    const entries = await Promise.all(
+      SERVICES.map(async (name) => {
+        const text = await requestText(`${this.system.url(name)}/metrics`);
+        const mb = (metric: string) => Math.round((metricValue(text, metric) ?? 0) / 2 ** 20);
+        const figures = {
+          heapUsed: mb('nodejs_heap_size_used_bytes'),
+          heapTotal: mb('nodejs_heap_size_total_bytes'),
+          external: mb('nodejs_external_memory_bytes'),
+        };
+        return [name, figures] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<ServiceName, HeapFigures>;
   }
 
   /** The services' warnings and errors, the first few of each: why a phase failed. */

@@ -109,5 +109,7 @@ export function describeConfig(config: BenchConfig): string {
     `spread ${config.spreadOrders}`,
     `hot ${config.hot.orders} on stock ${config.hot.stock}`,
     `volume ${config.volumeStored} stored`,
+    // What the services run with (scripts/lib/common.sh): the memory figures depend on it.
+    `service heap flags: ${process.env.SERVICE_HEAP_FLAGS || 'none'}`,
   ].join(', ');
 }

@@ -283,15 +283,21 @@ export async function volumePhase(
   );
 }
 
-export function memoryPhase({ system, report }: BenchContext): void {
+export async function memoryPhase({ system, report }: BenchContext): Promise<void> {
   report.section('memory at the end');
   const rss = system.residentMemoryMb();
+  const heap = await system.heapMb();
   for (const name of SERVICES) {
     report.check(
       `${name} resident`,
       `${rss[name]} MB`,
       `< ${TARGETS.rssMb} MB`,
       rss[name] < TARGETS.rssMb,
+    );
+    const { heapUsed, heapTotal, external } = heap[name];
+    report.info(
+      `${name} heap used / heap / external`,
+      `${heapUsed} / ${heapTotal} / ${external} MB`,
     );
   }
 }

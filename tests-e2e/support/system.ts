@@ -233,10 +233,13 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Node.js flags for the services alone, from SERVICE_NODE_ARGS (space-separated): how to profile
- * them under the bench, since NODE_OPTIONS refuses `--cpu-prof` and would reach the bench too.
- * For example SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench.
+ * Node.js flags for the services alone: SERVICE_HEAP_FLAGS, the heap bounds every way of running
+ * them sets (scripts/lib/common.sh exports them), then SERVICE_NODE_ARGS, how to profile them
+ * under the bench, since NODE_OPTIONS refuses `--cpu-prof` and would reach the bench too. For
+ * example SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench.
  */
-function serviceNodeArgs(): string[] {
-  return (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+function serviceNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [env.SERVICE_HEAP_FLAGS, env.SERVICE_NODE_ARGS]
+    .flatMap((flags) => (flags ?? '').split(' '))
+    .filter(Boolean);
 }

@@ -9,6 +9,7 @@ import type { ConfigDefinition } from '@ecommerce/shared';
 import { loadConfig, serviceSettings } from '@ecommerce/shared';
 import { consoleSettings } from '../../../services/console/src/server/config';
 import { notificationServiceSettings } from '../../../services/notification-service/src/config';
+import { serviceHeapFlags } from '../support/service-heap-flags';
 
 /** The repository's root: the nearest folder above this file that holds package-lock.json. */
 function findRepoRoot(start: string): string {
@@ -297,6 +298,11 @@ describe('Dockerfile', () => {
 
   it('takes the service to build as the build argument SERVICE', () => {
     expect(dockerfile).toMatch(/^ARG SERVICE\b/m);
+  });
+
+  it('runs the service with the heap flags it has everywhere else', () => {
+    const nodeOptions = /^ENV NODE_OPTIONS="(.*)"$/m.exec(dockerfile)?.[1];
+    expect(nodeOptions).toBe(serviceHeapFlags());
   });
 
   it('copies the package.json of every workspace before `npm ci` (which needs them all)', () => {

@@ -19,6 +19,7 @@ import type { ConfigDefinition } from '@ecommerce/shared';
 import { loadConfig, serviceSettings } from '@ecommerce/shared';
 import { consoleSettings } from '../../../services/console/src/server/config';
 import { notificationServiceSettings } from '../../../services/notification-service/src/config';
+import { serviceHeapFlags } from '../support/service-heap-flags';
 
 const MANIFEST_DIR = path.resolve(__dirname, '../../../deploy/kubernetes');
 const KUSTOMIZATION = 'kustomization.yaml';
@@ -506,6 +507,10 @@ describe.each(APP_SERVICES)('deploy/kubernetes: $name', (app) => {
       (name) => !known.has(name) && !helpers.has(name) && !isRuntimeVariable(name),
     );
     expect(unknown).toEqual([]);
+  });
+
+  it('runs with the heap flags the service has everywhere else', () => {
+    expect(environmentOf(container()).NODE_OPTIONS).toBe(serviceHeapFlags());
   });
 
   it('is ready on /api/health and alive on /api/health/live, on its HTTP port', () => {
