@@ -352,7 +352,10 @@ const AUTOSCALED = ['order-service', 'notification-service'];
 
 /** "finishes what it holds, exits 0 within 10 s" (tests-e2e/crash-recovery.test.ts). */
 const SHUTDOWN_BUDGET_MS = 10_000;
-/** `npm run bench`, resident memory: about 115 MB idle; at most 287 MB at the end of a run. */
+/**
+ * `npm run bench`, resident memory: about 115 MB idle; at most 287 MB at the end of a run (before
+ * the heap flags of scripts/lib/common.sh).
+ */
 const IDLE_RESIDENT_BYTES = 115e6;
 const HIGHEST_RESIDENT_BYTES = 287e6;
 
