@@ -29,6 +29,8 @@ export interface BenchConfig {
   floorPoolSize: number;
   /** The floor releases confirmed holds (BENCH_FLOOR_RELEASE_HOLDS=1); see floor-role.ts. */
   floorReleaseHolds: boolean;
+  /** What the services run with (scripts/lib/common.sh): the memory figures depend on it. */
+  serviceHeapFlags: string;
 }
 
 export const PHASE_NAMES = ['latency', 'spread', 'hot', 'volume'] as const;
@@ -76,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     floorQueueType: queueType,
     floorPoolSize: size('BENCH_FLOOR_POOL', MAX_POOL_SIZE, false),
     floorReleaseHolds: env.BENCH_FLOOR_RELEASE_HOLDS === '1',
+    serviceHeapFlags: env.SERVICE_HEAP_FLAGS || 'none',
   };
 }
 
@@ -109,7 +112,6 @@ export function describeConfig(config: BenchConfig): string {
     `spread ${config.spreadOrders}`,
     `hot ${config.hot.orders} on stock ${config.hot.stock}`,
     `volume ${config.volumeStored} stored`,
-    // What the services run with (scripts/lib/common.sh): the memory figures depend on it.
-    `service heap flags: ${process.env.SERVICE_HEAP_FLAGS || 'none'}`,
+    `service heap flags: ${config.serviceHeapFlags}`,
   ].join(', ');
 }

@@ -238,8 +238,8 @@ export function freePort(): Promise<number> {
  * under the bench, since NODE_OPTIONS refuses `--cpu-prof` and would reach the bench too. For
  * example SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" npm run bench.
  */
-function serviceNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [env.SERVICE_HEAP_FLAGS, env.SERVICE_NODE_ARGS]
+function serviceNodeArgs(): string[] {
+  return [process.env.SERVICE_HEAP_FLAGS, process.env.SERVICE_NODE_ARGS]
     .flatMap((flags) => (flags ?? '').split(' '))
     .filter(Boolean);
 }

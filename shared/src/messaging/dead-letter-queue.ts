@@ -178,14 +178,13 @@ function brokerDeadLetterRecord(message: GetMessage): DeadLetterRecord | undefin
   const deliveries = Number(headers['x-delivery-count'] ?? 0) + 1;
   // A message that came back from a retry queue names its first routing key in a header.
   const original: unknown = headers[ORIGINAL_ROUTING_KEY_HEADER];
+  const deadLetteredWith =
+    Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
+      ? routingKeys[0]
+      : message.fields.routingKey;
   return {
     eventId: String(message.properties.messageId ?? ''),
-    routingKey:
-      typeof original === 'string'
-        ? original
-        : Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
-          ? routingKeys[0]
-          : message.fields.routingKey,
+    routingKey: typeof original === 'string' ? original : deadLetteredWith,
     eventType: message.properties.type as string | undefined,
     correlationId: message.properties.correlationId as string | undefined,
     error: `Delivered ${deliveries} times without an ack (its consumer died or lost its connection each time)`,

@@ -73,19 +73,19 @@ function runConsumer(): Consumer {
       if (line.startsWith('handled ')) handled.push(line.slice('handled '.length));
     }
   });
-  let gone = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      gone = true;
-      resolve();
-    }),
-  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const consumingOrExit = Promise.race([
     consuming,
     exited.then(() => Promise.reject(new Error('The consumer exited before consuming'))),
   ]);
   consumingOrExit.catch(() => undefined); // awaited by the callers that need it
-  return { child, handled, consuming: consumingOrExit, exited, gone: () => gone };
+  return {
+    child,
+    handled,
+    consuming: consumingOrExit,
+    exited,
+    gone: () => child.exitCode !== null || child.signalCode !== null,
+  };
 }
 
 /** Messages ready in a queue, as the broker counts them (no delivery: a get would count one). */
