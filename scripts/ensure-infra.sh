@@ -26,6 +26,9 @@
 #   MONGO_PORT                 FerretDB's port (default: the port of MONGODB_URI, else 27017)
 #   FERRETDB_POSTGRESQL_URL    where FerretDB keeps its data
 #                              (default: postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb)
+#   FERRETDB_UNSAFE_ASYNC_COMMIT=true  FerretDB acknowledges writes before PostgreSQL has them on
+#                              disk: faster, and a crash of PostgreSQL then loses the last
+#                              acknowledged writes (orders answered 201 among them). Default: off.
 #   INFRA_TIMEOUT_S            how long to wait for a server to answer (default: 120)
 set -euo pipefail
 
@@ -36,6 +39,12 @@ RABBIT_URL="${RABBITMQ_URL:-amqp://user:password@127.0.0.1:5672}"
 MANAGEMENT_PORT="${RABBITMQ_MANAGEMENT_PORT:-15672}"
 POSTGRESQL_URL="${FERRETDB_POSTGRESQL_URL:-postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb}"
 TIMEOUT_S="${INFRA_TIMEOUT_S:-120}"
+case "${FERRETDB_UNSAFE_ASYNC_COMMIT:-false}" in
+  true | 1) FERRET_FLAGS=(-unsafe-async-commit) ;;
+  false | 0 | '') FERRET_FLAGS=() ;;
+  *) die "FERRETDB_UNSAFE_ASYNC_COMMIT must be true or false, not '$FERRETDB_UNSAFE_ASYNC_COMMIT'" \
+    "leave it unset (durable writes), or set it to true to trade durability for speed" ;;
+esac
 
 FERRET_DIR="$REPO_ROOT/scripts/ferretdb"
 FERRET_BIN="$FERRET_DIR/bin/ferretdb"
@@ -411,12 +420,12 @@ ensure_ferretdb() {
     if ferretdb_needs_build; then build_ferretdb; fi
     # setsid: its own session, so that a Ctrl-C meant for the caller does not reach it; the
     # caller stops it after the services (which need it to shut down cleanly).
-    setsid "$FERRET_BIN" -listen "127.0.0.1:$port" -postgresql-url "$POSTGRESQL_URL" \
+    setsid "$FERRET_BIN" -listen "127.0.0.1:$port" -postgresql-url "$POSTGRESQL_URL" "${FERRET_FLAGS[@]}" \
       </dev/null >>"$FERRET_LOG" 2>&1 &
     pid=$!
     echo "$pid" >"$FERRET_PID_FILE"
     record_started ferretdb "$pid"
-    state="started (pid $pid, $url, data in PostgreSQL $PG_HOST:$PG_PORT/$PG_DATABASE, log .data/ferretdb.log)"
+    state="started (pid $pid, $url, data in PostgreSQL $PG_HOST:$PG_PORT/$PG_DATABASE, log .data/ferretdb.log${FERRET_FLAGS[*]:+; UNSAFE: writes acknowledged before they reach the disk})"
   fi
 
   local deadline=$((SECONDS + TIMEOUT_S))

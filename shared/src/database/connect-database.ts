@@ -39,6 +39,11 @@ export async function connectDatabase(
       // second one for the write: 50 updates at once, from all its clients together, deadlock
       // it for good. A service gains nothing from more: the database has two cores.
       maxPoolSize: MAX_POOL_SIZE,
+      // A write is acknowledged once it is journaled on a majority of the replica set, so that a
+      // 201, an ack or a "sent" never outlives a crash (MongoDB's default since 5.0, stated
+      // because every promise of the system rests on it). FerretDB accepts it and has its own
+      // rule: it acknowledges once PostgreSQL has the write's WAL on disk (scripts/ferretdb).
+      writeConcern: { w: 'majority', journal: true },
       // Every command the driver sends is counted (db_commands_total): the round trips per
       // order are a figure of the benchmark.
       monitorCommands: options.onCommand !== undefined,
