@@ -22,6 +22,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/shared/test/unit/**/*.test.ts',
         '<rootDir>/services/*/test/unit/**/*.test.ts',
+        '<rootDir>/scripts/test/unit/**/*.test.ts',
       ],
     },
     {

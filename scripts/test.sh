@@ -23,6 +23,7 @@ fi
 ensure_node_modules
 ensure_chromium
 ensure_prometheus
+ensure_toxiproxy
 say "Lint (npm run lint)"
 npm run --silent lint
 say "Type-check (npm run typecheck)"

@@ -119,6 +119,28 @@ ensure_prometheus() {
   ensure_debian_package prometheus prometheus "the Prometheus tests need prometheus and promtool"
 }
 
+# ensure_toxiproxy: Shopify's Toxiproxy server (fault injection between a service and a server,
+# for `npm run chaos` and its test), built from the Go module proxy into .data/toxiproxy/server
+# when missing. TOXIPROXY_SERVER names one of the user's own instead.
+TOXIPROXY_VERSION=v2.12.0
+export TOXIPROXY_SERVER="${TOXIPROXY_SERVER:-$REPO_ROOT/.data/toxiproxy/server}"
+ensure_toxiproxy() {
+  local version_file="$REPO_ROOT/.data/toxiproxy/version"
+  if [[ -x "$TOXIPROXY_SERVER" && ( "$TOXIPROXY_SERVER" != "$REPO_ROOT/.data/toxiproxy/server" ||
+    "$(cat "$version_file" 2>/dev/null)" == "$TOXIPROXY_VERSION" ) ]]; then
+    return
+  fi
+  command -v go >/dev/null 2>&1 ||
+    die "Go is needed to build Toxiproxy, and 'go' is neither on PATH nor at /usr/local/go/bin/go" \
+      "install Go >= 1.22 and put it on PATH, or set TOXIPROXY_SERVER to a Toxiproxy server"
+  say "Building Toxiproxy $TOXIPROXY_VERSION (go install, about a minute)"
+  mkdir -p "$REPO_ROOT/.data/toxiproxy"
+  GOBIN="$REPO_ROOT/.data/toxiproxy" go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION" ||
+    die "building Toxiproxy failed (output above)" \
+      "check that the Go module proxy is reachable, then run this again"
+  echo "$TOXIPROXY_VERSION" >"$version_file"
+}
+
 # ensure_debian_package COMMAND PACKAGE WHY [HINT]: installs PACKAGE with apt-get unless COMMAND
 # is on PATH; WHY and HINT go into the what-to-do line when it cannot.
 ensure_debian_package() {

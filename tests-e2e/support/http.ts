@@ -14,10 +14,17 @@ export interface JsonResponse<T = Record<string, unknown>> {
 export async function call<T = any>(
   method: string,
   url: string,
-  options: { body?: unknown; admin?: boolean; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    admin?: boolean;
+    headers?: Record<string, string>;
+    /** Fail (AbortSignal's TimeoutError) when no answer came within this long. */
+    timeoutMs?: number;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const response = await fetch(url, {
     method,
+    ...(options.timeoutMs !== undefined && { signal: AbortSignal.timeout(options.timeoutMs) }),
     headers: {
       ...(options.body !== undefined && { 'content-type': 'application/json' }),
       ...(options.admin && { authorization: `Bearer ${ADMIN_TOKEN}` }),

@@ -97,7 +97,8 @@ export class System {
    * Starts the three services; `env` adds or overrides settings of some of them. With
    * `throughProxies`, every service reaches RabbitMQ and the database through one proxy each,
    * which a test cuts to make that server vanish for this system alone. With `replicas`, that
-   * many instances of each service.
+   * many instances of each service. `mongodbUrl` puts the databases on a server of the caller's
+   * own, and `route` gives each service its own way to a server (a fault-injecting proxy).
    */
   static async start(
     label: string,
@@ -105,13 +106,16 @@ export class System {
       env?: Partial<Record<ServiceName, Record<string, string>>>;
       throughProxies?: boolean;
       replicas?: number;
+      mongodbUrl?: string;
+      route?: (name: ServiceName, server: 'rabbitmq' | 'database', url: string) => string;
     } = {},
   ): Promise<System> {
-    const env = await createTestEnvironment(label);
+    const env = await createTestEnvironment(label, { mongodbUrl: options.mongodbUrl });
     // One database proxy for all: the path of each service's URI names its own database.
     const proxies = options.throughProxies
       ? await proxiesTo(env.rabbitmqUrl, env.mongodbUri('any'))
       : undefined;
+    const route = options.route ?? ((_name, _server, url: string) => url);
     const replicas = options.replicas ?? 1;
     const newInstance = async (name: ServiceName) => {
       const port = await freePort();
@@ -119,8 +123,16 @@ export class System {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
         PORT: String(port),
-        MONGODB_URI: proxies?.database.route(env.mongodbUri(name)) ?? env.mongodbUri(name),
-        RABBITMQ_URL: proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
+        MONGODB_URI: route(
+          name,
+          'database',
+          proxies?.database.route(env.mongodbUri(name)) ?? env.mongodbUri(name),
+        ),
+        RABBITMQ_URL: route(
+          name,
+          'rabbitmq',
+          proxies?.rabbitmq.route(env.rabbitmqUrl) ?? env.rabbitmqUrl,
+        ),
         ADMIN_TOKEN,
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
         OUTBOX_POLL_INTERVAL_MS: '1000',

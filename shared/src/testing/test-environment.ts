@@ -22,7 +22,12 @@ const base = {
   mongodb: process.env.TEST_MONGODB_URL ?? 'mongodb://127.0.0.1:27017',
 };
 
-export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+/** `mongodbUrl`: a database server of the caller's own, instead of the tests' shared one. */
+export async function createTestEnvironment(
+  label: string,
+  options: { mongodbUrl?: string } = {},
+): Promise<TestEnvironment> {
+  const mongodbUrl = options.mongodbUrl ?? base.mongodb;
   const runId = `${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const vhost = `test-${runId}`;
   await management('PUT', `/api/vhosts/${encodeURIComponent(vhost)}`);
@@ -44,7 +49,7 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
     // MongoDB database names are limited to 63 bytes.
     const name = `t${runId}-${database}`.slice(0, 63);
     databases.add(name);
-    return `${base.mongodb}/${name}`;
+    return `${mongodbUrl}/${name}`;
   };
 
   return {
@@ -56,7 +61,7 @@ export async function createTestEnvironment(label: string): Promise<TestEnvironm
     async dispose() {
       await management('DELETE', `/api/vhosts/${encodeURIComponent(vhost)}`).catch(() => undefined);
       if (databases.size === 0) return;
-      const connection = await mongoose.createConnection(`${base.mongodb}/admin`).asPromise();
+      const connection = await mongoose.createConnection(`${mongodbUrl}/admin`).asPromise();
       try {
         for (const name of databases) await connection.useDb(name).dropDatabase();
       } finally {
