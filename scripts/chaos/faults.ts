@@ -3,15 +3,19 @@ import { sleep } from '../bench/load';
 import type { PlannedFault, Random } from './schedule';
 import { pick } from './schedule';
 import type { ChaosDatabase } from './servers';
-import { postgresBackends, rabbitmqPid, startRabbitmq, waitForExit } from './servers';
+import {
+  postgresBackends,
+  rabbitmqPid,
+  startRabbitmq,
+  waitForExit,
+  waitForPostgres,
+} from './servers';
 import type { Proxy } from './toxiproxy';
 
 /** What the faults act on. */
 export interface Rig {
   system: System;
   database: ChaosDatabase;
-  /** The PostgreSQL database that the run's FerretDB keeps its data in. */
-  postgresDatabase: string;
   /** Each service's routes to RabbitMQ and to the database. */
   routes: Record<ServiceName, { broker: Proxy; database: Proxy }>;
   random: Random;
@@ -25,13 +29,15 @@ export async function inject(fault: PlannedFault, rig: Rig): Promise<string> {
   const { kind, holdMs } = fault;
   switch (kind) {
     case 'kill-postgres': {
-      const backends = postgresBackends(rig.postgresDatabase);
+      const backends = postgresBackends(rig.database.postgresDatabase);
       if (backends.length === 0) throw new Error('no PostgreSQL backend of FerretDB to kill');
       const pid = pick(rig.random, backends);
       // The postmaster sees a backend die uncleanly, ends every other one and recovers from
       // the WAL, as after a crash of the server: what was acknowledged must be there after.
       process.kill(pid, 'SIGKILL');
-      return `backend pid ${pid} (of ${backends.length})`;
+      await waitForExit(pid);
+      await waitForPostgres(rig.database.postgresqlUrl);
+      return `backend pid ${pid} (of ${backends.length}), recovered`;
     }
     case 'kill-ferretdb': {
       const pid = rig.database.pid();

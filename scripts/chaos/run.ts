@@ -82,7 +82,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const rig: Rig = {
       system,
       database,
-      postgresDatabase: 'ferretdb_chaos',
       routes,
       random,
     };
@@ -210,12 +209,8 @@ async function settle(system: System): Promise<number> {
     return { done: reserved === 0, progress: reserved, state: `${reserved} units reserved` };
   });
   const orders = await total(system.orders('?limit=1'));
-  await watch.until(2000, async () => {
-    const notifications = await everything<{ status: string }>(
-      (query) => system.notifications(query),
-      true,
-    );
-    const sent = notifications.filter((notification) => notification.status !== 'PENDING').length;
+  await watch.until(1000, async () => {
+    const sent = await total(system.notifications('?status=SENT&limit=1'), true);
     return {
       done: sent >= orders,
       progress: sent,

@@ -20,6 +20,8 @@ const RECOVERY_TIMEOUT_MS = 120_000;
 export class ChaosDatabase {
   private constructor(
     readonly port: number,
+    /** Where this FerretDB keeps its data. */
+    readonly postgresqlUrl: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly startedFile: string,
   ) {}
@@ -36,13 +38,18 @@ export class ChaosDatabase {
       FERRETDB_POSTGRESQL_URL: postgresqlUrl.toString(),
       STARTED_FILE: startedFile,
     };
-    const database = new ChaosDatabase(port, env, startedFile);
+    const database = new ChaosDatabase(port, postgresqlUrl.toString(), env, startedFile);
     await database.ensureRunning();
     return database;
   }
 
   get url(): string {
     return `mongodb://127.0.0.1:${this.port}`;
+  }
+
+  /** The PostgreSQL database this FerretDB keeps its data in (its backends are named after it). */
+  get postgresDatabase(): string {
+    return new URL(this.postgresqlUrl).pathname.slice(1);
   }
 
   /** The FerretDB process, from the pid file that ensure-infra.sh keeps. */
@@ -76,6 +83,18 @@ export function postgresBackends(database: string): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * Waits until PostgreSQL takes connections again after a crash: its postmaster ends every backend
+ * and replays the WAL meanwhile (pg_isready answers "rejecting connections").
+ */
+export async function waitForPostgres(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  await eventually(
+    () => run('pg_isready', ['-q', '-h', hostname, '-p', port || '5432'], { timeout: 10_000 }),
+    { timeoutMs: RECOVERY_TIMEOUT_MS, intervalMs: 100 },
+  );
 }
 
 /** RabbitMQ's Erlang VM, the process that a crash of the broker is. */

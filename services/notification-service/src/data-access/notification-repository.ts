@@ -7,13 +7,14 @@ import type {
   Updated,
 } from '@ecommerce/shared';
 import { findPage } from '@ecommerce/shared';
-import type { Notification } from '../domain/notification';
+import type { Notification, NotificationStatus } from '../domain/notification';
 import type { NotificationDocument } from './notification-model';
 import { notificationModel } from './notification-model';
 
 export interface NotificationFilter {
   orderId?: string;
   recipient?: string;
+  status?: NotificationStatus;
 }
 
 /**
@@ -53,6 +54,7 @@ export class NotificationRepository {
     const query: FilterQuery<NotificationDocument> = {};
     if (filter.orderId !== undefined) query.orderId = filter.orderId;
     if (filter.recipient !== undefined) query.recipient = filter.recipient;
+    if (filter.status !== undefined) query.status = filter.status;
     const { documents, total } = await findPage(this.model, query, page);
     return { items: documents.map(toNotification), total };
   }

@@ -108,6 +108,11 @@ describe('when real requests are answered', () => {
     expect(records.items[0]).toMatchObject({ type: 'log', orderId, orderStatus: 'CANCELLED' });
     const byRecipient = api().get('/api/notifications?recipient=ada@example.com&limit=1');
     expect((await check(byRecipient.set(ADMIN), 200)).body).toMatchObject({ limit: 1 });
+    const sent = api().get('/api/notifications').query({ orderId, status: 'SENT' }).set(ADMIN);
+    expect((await check(sent, 200)).body.total).toBe(1);
+    const unsent = api().get('/api/notifications').query({ orderId, status: 'PENDING' }).set(ADMIN);
+    expect((await check(unsent, 200)).body.total).toBe(0);
+    await check(api().get('/api/notifications?status=LOST').set(ADMIN), 400);
     await check(api().get('/api/notifications?limit=0').set(ADMIN), 400);
     await check(api().get('/api/notifications?orderId[$ne]=x').set(ADMIN), 400);
     await check(api().get('/api/notifications'), 401);

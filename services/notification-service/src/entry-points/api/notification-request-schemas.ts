@@ -49,5 +49,8 @@ export const notificationRequestBody = Joi.object<NotificationRequest>({
 export const listNotificationsQuery = Joi.object<NotificationFilter & Page>({
   orderId: Joi.string().min(1).max(200),
   recipient: Joi.string().min(1).max(320),
+  status: Joi.string()
+    .valid('PENDING', 'SENT', 'FAILED')
+    .description('Only notifications in this state (PENDING: not sent yet)'),
   ...paginationKeys,
 });

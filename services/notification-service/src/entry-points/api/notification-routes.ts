@@ -18,13 +18,13 @@ export function notificationRouter(
   });
 
   router.get('/notifications', async (req, res) => {
-    const { orderId, recipient, limit, offset } = validate(
+    const { orderId, recipient, status, limit, offset } = validate(
       listNotificationsQuery,
       req.query,
       'Query',
     );
     const { items, total } = await dependencies.notifications.list(
-      { orderId, recipient },
+      { orderId, recipient, status },
       { limit, offset },
     );
     res.json({ items, total, limit, offset });
