@@ -12,7 +12,7 @@
  * this machine's servers, and everything using them meanwhile sees them too.
  */
 import { readOptions, USAGE } from './chaos/options';
-import { runChaos } from './chaos/run';
+import { interruptChaos, runChaos } from './chaos/run';
 
 async function main(): Promise<number> {
   let options;
@@ -25,6 +25,12 @@ async function main(): Promise<number> {
   if (options === 'help') {
     console.log(USAGE);
     return 0;
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping what the run started`);
+      void interruptChaos().finally(() => process.exit(130));
+    });
   }
   const result = await runChaos(options);
   return result.passed ? 0 : 1;

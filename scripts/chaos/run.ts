@@ -14,7 +14,7 @@ import { OrderLoad } from './load';
 import type { ChaosOptions } from './options';
 import type { FaultKind, PlannedFault } from './schedule';
 import { FAULT_DESCRIPTIONS, planFaults, seededRandom } from './schedule';
-import { ChaosDatabase } from './servers';
+import { ChaosDatabase, rabbitmqRuns, startRabbitmq } from './servers';
 import { Toxiproxy } from './toxiproxy';
 
 /** A fault as it happened. */
@@ -66,6 +66,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     throw error;
   });
   let system: System | undefined;
+  let passed = false;
+  // Everything this run started goes, whether it ends, fails or is interrupted (Ctrl-C).
+  const tearDown = async () => {
+    await healServers(database);
+    if (system) {
+      // Kept for a run that broke an invariant or did not finish: what the services said.
+      if (!passed) saveLogs(system, options.seed);
+      await withDeadline(system.stop(), 60_000, 'stopping the services').catch((error: unknown) =>
+        console.error(String(error)),
+      );
+    }
+    await toxiproxy.stop();
+    await database.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  interrupted = tearDown;
   try {
     const routes = await routesFor(toxiproxy, database);
     system = await System.start('chaos', {
@@ -79,24 +95,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         SERVICES.map((name) => [name, { RETRY_BASE_DELAY_MS: '1000', LOG_LEVEL: 'info' }]),
       ),
     });
-    const rig: Rig = {
-      system,
-      database,
-      routes,
-      random,
-    };
-    return await drive(rig, plan, options);
+    const rig: Rig = { system, database, routes, random };
+    const result = await drive(rig, plan, options);
+    passed = result.passed;
+    return result;
   } finally {
-    if (system) {
-      saveLogs(system, options.seed);
-      await withDeadline(system.stop(), 60_000, 'stopping the services').catch((error: unknown) =>
-        console.error(String(error)),
-      );
-    }
-    await toxiproxy.stop();
-    await database.stop();
-    rmSync(workDir, { recursive: true, force: true });
+    interrupted = undefined;
+    await tearDown();
   }
+}
+
+/** The clean-up of the run in progress, for a signal to call. */
+let interrupted: (() => Promise<void>) | undefined;
+
+/** Stops the run in progress (Ctrl-C): the servers it crashed or froze are running again after. */
+export async function interruptChaos(): Promise<void> {
+  await interrupted?.();
+}
+
+/** A fault cut short leaves no server down: FerretDB thawed, RabbitMQ started again. */
+async function healServers(database: ChaosDatabase): Promise<void> {
+  try {
+    process.kill(database.pid(), 'SIGCONT');
+  } catch {
+    // Not running: ensure-infra.sh starts it again, or it is being stopped anyway.
+  }
+  if (!(await rabbitmqRuns())) await startRabbitmq();
 }
 
 async function drive(rig: Rig, plan: PlannedFault[], options: ChaosOptions): Promise<ChaosResult> {

@@ -105,6 +105,14 @@ export async function rabbitmqPid(): Promise<number> {
   return Number(stdout.trim());
 }
 
+/** Whether RabbitMQ's node answers. */
+export async function rabbitmqRuns(): Promise<boolean> {
+  return run('rabbitmqctl', ['-q', 'ping', '--timeout', '10'], { timeout: 30_000 }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Starts RabbitMQ again as its package does, and waits until it takes logins. */
 export async function startRabbitmq(): Promise<void> {
   await run('rabbitmq-server', ['-detached'], { timeout: 30_000 });
