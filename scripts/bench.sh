@@ -8,9 +8,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
-ensure_node_modules
-say "Building (npm run build)"
-npm run --silent build
-with_infra
+build_with_infra
 say "Benchmark (scripts/bench.ts)"
 node_modules/.bin/ts-node --transpile-only scripts/bench.ts "$@"

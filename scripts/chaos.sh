@@ -9,10 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
-ensure_node_modules
-say "Building (npm run build)"
-npm run --silent build
 ensure_toxiproxy
-with_infra
+build_with_infra
 say "Chaos (scripts/chaos.ts $*)"
 node_modules/.bin/ts-node --transpile-only scripts/chaos.ts "$@"

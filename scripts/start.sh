@@ -34,10 +34,7 @@ replicas="${REPLICAS:-1}"
 [[ "$replicas" =~ ^[1-9]$ ]] ||
   die "REPLICAS must be a whole number from 1 to 9, not '$replicas'" "run: REPLICAS=2 npm start"
 
-ensure_node_modules
-say "Building (npm run build)"
-npm run --silent build
-with_infra
+build_with_infra
 
 management_port="${RABBITMQ_MANAGEMENT_PORT:-15672}"
 rabbit_url="${RABBITMQ_URL:-amqp://user:password@127.0.0.1:5672}"

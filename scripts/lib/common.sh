@@ -169,6 +169,16 @@ with_infra() {
   bash "$REPO_ROOT/scripts/ensure-infra.sh" --started-file "$_infra_started_file"
 }
 
+# build_with_infra: how npm start, npm run bench and npm run chaos begin: installs what is
+# missing, builds, and brings up RabbitMQ and the database (with_infra: stopped at exit if this
+# run started them).
+build_with_infra() {
+  ensure_node_modules
+  say "Building (npm run build)"
+  npm run --silent build
+  with_infra
+}
+
 _infra_exit() {
   local status=$?
   # A second Ctrl-C (or npm passing the first one on) must not cut the clean-up short.
