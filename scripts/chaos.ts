@@ -12,7 +12,7 @@
  * this machine's servers, and everything using them meanwhile sees them too.
  */
 import { readOptions, USAGE } from './chaos/options';
-import { interruptChaos, runChaos } from './chaos/run';
+import { ChaosInterrupted, interruptChaos, runChaos } from './chaos/run';
 
 async function main(): Promise<number> {
   let options;
@@ -26,13 +26,24 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`\n${signal}: stopping what the run started`);
-      void interruptChaos().finally(() => process.exit(130));
+    process.on(signal, () => {
+      if (stopping) return console.error(`${signal}: already stopping`);
+      stopping = true;
+      console.error(
+        `\n${signal}: stopping after the fault in progress, then starting what it cut short again`,
+      );
+      interruptChaos();
     });
   }
-  const result = await runChaos(options);
+  let result;
+  try {
+    result = await runChaos(options);
+  } catch (error) {
+    if (error instanceof ChaosInterrupted) return 130;
+    throw error;
+  }
   return result.passed ? 0 : 1;
 }
 

@@ -396,6 +396,23 @@ ferretdb_pid() {
     echo "$pid"
 }
 
+# check_running_ferretdb: a FerretDB that this script started earlier (it has a pid file here) must
+# run the current build, with the durability asked for; else it would go on with its old
+# behaviour unseen (an earlier build acknowledged writes before they were on disk).
+check_running_ferretdb() {
+  local pid running_unsafe=false wanted_unsafe=false
+  pid="$(ferretdb_pid)" || return 0
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *-unsafe-async-commit* ]] && running_unsafe=true
+  ((${#FERRET_FLAGS[@]} > 0)) && wanted_unsafe=true
+  [[ "$running_unsafe" == "$wanted_unsafe" ]] ||
+    die "FerretDB (pid $pid) runs with FERRETDB_UNSAFE_ASYNC_COMMIT=$running_unsafe, not $wanted_unsafe as asked" \
+      "stop it (kill $pid) and run this again, which starts it as asked"
+  if ferretdb_needs_build || [[ "$(readlink "/proc/$pid/exe")" == *" (deleted)" ]]; then
+    die "FerretDB (pid $pid) runs a build older than scripts/ferretdb (older builds did not write durably)" \
+      "stop it (kill $pid) and run this again, which builds and starts the current one"
+  fi
+}
+
 ensure_ferretdb() {
   local port pid state verdict url
   port="$(mongo_port)"
@@ -403,6 +420,7 @@ ensure_ferretdb() {
   verdict="$(probe mongodb "$url")"
   case "$verdict" in
     ok*)
+      check_running_ferretdb
       report ferretdb "already running ($url answers ping)"
       return
       ;;

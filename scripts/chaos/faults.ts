@@ -40,12 +40,12 @@ export async function inject(fault: PlannedFault, rig: Rig): Promise<string> {
       return `backend pid ${pid} (of ${backends.length}), recovered`;
     }
     case 'kill-ferretdb': {
-      const pid = rig.database.pid();
+      const pid = rig.database.runningPid();
       process.kill(pid, 'SIGKILL');
       await waitForExit(pid);
       await sleep(holdMs);
       await rig.database.ensureRunning();
-      return `pid ${pid}, started again as pid ${rig.database.pid()}`;
+      return `pid ${pid}, started again as pid ${rig.database.runningPid()}`;
     }
     case 'kill-rabbitmq': {
       const pid = await rabbitmqPid();
@@ -90,7 +90,7 @@ export async function inject(fault: PlannedFault, rig: Rig): Promise<string> {
       return route.name;
     }
     case 'freeze-database': {
-      const pid = rig.database.pid();
+      const pid = rig.database.runningPid();
       process.kill(pid, 'SIGSTOP');
       try {
         await sleep(holdMs);

@@ -16,6 +16,8 @@ export interface FinalState {
   notifications: { orderId?: string; template: string; type: string; status: string }[];
   deadLetters: Record<ServiceName, number>;
   health: Record<ServiceName, number>;
+  /** When each fault was over (the server back, the route restored), epoch ms. */
+  faultsOverAt: number[];
 }
 
 export interface InvariantResult {
@@ -41,6 +43,20 @@ export function checkInvariants(state: FinalState): InvariantResult[] {
   const results: InvariantResult[] = [];
   const holds = (invariant: string, violations: string[]) =>
     results.push({ invariant, held: violations.length === 0, violations: violations.slice(0, 5) });
+
+  // Liveness first: a system that took no order would keep every other promise.
+  const accepted = state.attempts.filter((attempt) => attempt.status === 201);
+  holds('orders kept being taken: most answered 201, and some after every fault', [
+    ...(accepted.length * 2 < state.attempts.length
+      ? [`${accepted.length} of ${state.attempts.length} requests answered 201`]
+      : []),
+    ...state.faultsOverAt
+      .filter((overAt) => !accepted.some((attempt) => (attempt.answeredAt ?? 0) > overAt))
+      .map(
+        (overAt) =>
+          `no order taken after the fault that ended at ${new Date(overAt).toISOString()}`,
+      ),
+  ]);
 
   holds(
     'every order answered 201 exists and is final',

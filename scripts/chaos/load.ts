@@ -12,6 +12,8 @@ export interface Attempt {
   status: number | null;
   orderId?: string;
   error?: string;
+  /** When the answer (or the failure) came, epoch ms. */
+  answeredAt?: number;
 }
 
 export interface LoadOptions {
@@ -60,6 +62,8 @@ export class OrderLoad {
         this.options.productIds,
         random,
       );
+      // Drawn for every order, answered or not, so that a client's orders follow from the seed.
+      const cancelAtOnce = random() < this.options.cancelShare;
       this.attempts.push(attempt);
       try {
         const reply = await request<{ id?: string }>('POST', ordersUrl, {
@@ -70,7 +74,8 @@ export class OrderLoad {
       } catch (error) {
         attempt.error = error instanceof Error ? error.message : String(error);
       }
-      if (attempt.status === 201 && attempt.orderId && random() < this.options.cancelShare) {
+      attempt.answeredAt = Date.now();
+      if (attempt.status === 201 && attempt.orderId && cancelAtOnce) {
         this.cancellations += 1;
         // 200 (cancelled), 409 (already confirmed) or no answer: the checks read the outcome.
         await request('DELETE', `${ordersUrl}/${attempt.orderId}`).catch(() => undefined);

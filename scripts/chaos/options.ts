@@ -41,13 +41,15 @@ export function readOptions(args: string[]): ChaosOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const faults = values.faults.split(',').map((name) => name.trim());
+  const faults = values.faults
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const known = `known: ${FAULT_KINDS.join(', ')}`;
+  if (faults.length === 0) throw new Error(`--faults names no kind (${known})`);
   const unknown = faults.filter((name) => !(FAULT_KINDS as readonly string[]).includes(name));
-  if (unknown.length > 0 || faults.length === 0) {
-    throw new Error(
-      `--faults: unknown kind ${unknown.join(', ')} (known: ${FAULT_KINDS.join(', ')})`,
-    );
-  }
+  if (unknown.length > 0)
+    throw new Error(`--faults: unknown kind ${unknown.join(', ')} (${known})`);
   return {
     durationSeconds: whole('--duration', values.duration, 10, 86_400),
     clients: whole('--clients', values.clients, 1, 256),

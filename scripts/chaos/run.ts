@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServiceName } from '../../tests-e2e/support/system';
 import { SERVICES, System } from '../../tests-e2e/support/system';
-import { ProgressWatch } from '../bench/bench-system';
+import { FatalError, ProgressWatch } from '../bench/bench-system';
 import { expectStatus, request } from '../bench/http';
 import { sleep, withDeadline } from '../bench/load';
 import type { Rig } from './faults';
@@ -23,7 +24,9 @@ export interface FaultRecord {
   /** From the start of the load, ms. */
   startedMs: number;
   detail: string;
-  /** From the fault's end (the server back, the route restored) to every service healthy. */
+  /** When the fault was over: the server back, the route restored (epoch ms). */
+  overAt: number;
+  /** From the fault's end to every service healthy. */
   recoveredMs: number;
 }
 
@@ -37,6 +40,8 @@ export interface ChaosResult {
 const PRODUCTS = 10;
 /** Every service must answer its health check with 200 this soon after a fault is over. */
 const RECOVERY_TIMEOUT_MS = 90_000;
+/** The load goes on at least this long after the last fault. */
+const LOAD_AFTER_FAULTS_MS = 5_000;
 /** Once the faults are over, each stage of settling (orders final, stock released) must move within this. */
 const SETTLE_STALL_MS = 60_000;
 
@@ -60,30 +65,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   console.log(`Replay this run: npm run chaos -- ${replayArguments(options)}`);
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'chaos-'));
-  const database = await ChaosDatabase.start(path.join(workDir, 'started'));
-  const toxiproxy = await Toxiproxy.start().catch(async (error: unknown) => {
-    await database.stop();
-    throw error;
-  });
+  const database = await ChaosDatabase.create(path.join(workDir, 'started'));
+  let toxiproxy: Toxiproxy | undefined;
   let system: System | undefined;
   let passed = false;
-  // Everything this run started goes, whether it ends, fails or is interrupted (Ctrl-C).
-  const tearDown = async () => {
-    await healServers(database);
-    if (system) {
-      // Kept for a run that broke an invariant or did not finish: what the services said.
-      if (!passed) saveLogs(system, options.seed);
-      await withDeadline(system.stop(), 60_000, 'stopping the services').catch((error: unknown) =>
-        console.error(String(error)),
-      );
-    }
-    await toxiproxy.stop();
-    await database.stop();
-    rmSync(workDir, { recursive: true, force: true });
-  };
-  interrupted = tearDown;
   try {
+    await database.ensureRunning();
+    checkNotInterrupted();
+    toxiproxy = await Toxiproxy.start();
     const routes = await routesFor(toxiproxy, database);
+    checkNotInterrupted();
     system = await System.start('chaos', {
       mongodbUrl: database.url,
       route: (name, server, url) =>
@@ -95,31 +86,66 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         SERVICES.map((name) => [name, { RETRY_BASE_DELAY_MS: '1000', LOG_LEVEL: 'info' }]),
       ),
     });
-    const rig: Rig = { system, database, routes, random };
-    const result = await drive(rig, plan, options);
+    const result = await drive(
+      { system, database, routes, random: seededRandom(~options.seed) },
+      plan,
+      options,
+    );
     passed = result.passed;
     return result;
   } finally {
-    interrupted = undefined;
-    await tearDown();
+    // Whether the run ended, failed or was interrupted: no server left down, nothing left running.
+    await step('starting what a fault cut short again', () => healServers(database));
+    if (system && !passed) saveLogs(system, options.seed);
+    const services = system;
+    await step('stopping the services', () =>
+      services ? withDeadline(services.stop(), 60_000, 'stopping the services') : undefined,
+    );
+    await step('stopping Toxiproxy', () => toxiproxy?.stop());
+    await step("stopping the run's FerretDB", () => database.stop());
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-/** The clean-up of the run in progress, for a signal to call. */
-let interrupted: (() => Promise<void>) | undefined;
+/** One step of the clean-up: a failure is said, and the next steps still run. */
+async function step(what: string, work: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    console.error(`While ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
-/** Stops the run in progress (Ctrl-C): the servers it crashed or froze are running again after. */
-export async function interruptChaos(): Promise<void> {
-  await interrupted?.();
+/** A run stopped by a signal (Ctrl-C). */
+export class ChaosInterrupted extends FatalError {
+  constructor() {
+    super('The chaos run was interrupted');
+  }
+}
+
+/** Set by a signal: the run stops before its next fault (the one in progress heals first). */
+const interruption = new AbortController();
+
+export function interruptChaos(): void {
+  interruption.abort();
+}
+
+function checkNotInterrupted(): void {
+  if (interruption.signal.aborted) throw new ChaosInterrupted();
+}
+
+/** Waits `ms`, or less when the run is interrupted (then throws). */
+async function pause(ms: number): Promise<void> {
+  checkNotInterrupted();
+  if (ms <= 0) return;
+  await setTimeout(ms, undefined, { signal: interruption.signal }).catch(() => undefined);
+  checkNotInterrupted();
 }
 
 /** A fault cut short leaves no server down: FerretDB thawed, RabbitMQ started again. */
 async function healServers(database: ChaosDatabase): Promise<void> {
-  try {
-    process.kill(database.pid(), 'SIGCONT');
-  } catch {
-    // Not running: ensure-infra.sh starts it again, or it is being stopped anyway.
-  }
+  const pid = database.pid();
+  if (pid !== undefined) process.kill(pid, 'SIGCONT');
   if (!(await rabbitmqRuns())) await startRabbitmq();
 }
 
@@ -146,23 +172,24 @@ async function drive(rig: Rig, plan: PlannedFault[], options: ChaosOptions): Pro
   console.log(`\n ${'#'.padStart(2)}  ${'at'.padStart(7)}  fault`);
   try {
     for (const [index, fault] of plan.entries()) {
-      await sleep(fault.atMs - elapsed());
+      await pause(fault.atMs - elapsed());
       const startedMs = elapsed();
       const detail = await inject(fault, rig);
       const healed = Date.now();
       await waitHealthy(system);
-      const record = { fault, startedMs, detail, recoveredMs: Date.now() - healed };
+      const record = { fault, startedMs, detail, overAt: healed, recoveredMs: Date.now() - healed };
       records.push(record);
       console.log(faultRow(index, record));
     }
-    await sleep(options.durationSeconds * 1000 - elapsed());
+    // Orders keep coming for a while after the last fault: the system must take them again.
+    await pause(Math.max(options.durationSeconds * 1000 - elapsed(), LOAD_AFTER_FAULTS_MS));
   } finally {
     await load.stop();
   }
   const loadSeconds = elapsed() / 1000;
   console.log(`\nLoad stopped after ${loadSeconds.toFixed(0)} s; waiting for the system to settle`);
   const settledIn = await settle(system);
-  const state = await readFinalState(system, load, initialStock);
+  const state = await readFinalState(system, load, initialStock, records);
   const invariants = checkInvariants(state);
   const figures = describeFigures(state, load, { loadSeconds, settledIn });
   printSummary(records, invariants, figures);
@@ -194,6 +221,7 @@ async function waitHealthy(system: System): Promise<void> {
     for (;;) {
       const status = await healthOf(system, name);
       if (status === 200) break;
+      checkNotInterrupted();
       if (Date.now() > deadline) {
         throw new Error(
           `${name} was not healthy within ${RECOVERY_TIMEOUT_MS / 1000} s of a fault (${status})`,
@@ -224,16 +252,19 @@ async function settle(system: System): Promise<number> {
   // Not fatal: what is left when progress stops is for the invariants to name.
   const watch = new ProgressWatch(SETTLE_STALL_MS, 10 * 60_000, { fatal: false });
   await watch.until(1000, async () => {
+    checkNotInterrupted();
     const pending = await total(system.orders('?status=PENDING&limit=1'));
     return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
   });
   await watch.until(1000, async () => {
+    checkNotInterrupted();
     const inventory = await expectStatus<{ totalReserved: number }>(200, 'GET', system.inventory());
     const reserved = inventory.totalReserved;
     return { done: reserved === 0, progress: reserved, state: `${reserved} units reserved` };
   });
   const orders = await total(system.orders('?limit=1'));
   await watch.until(1000, async () => {
+    checkNotInterrupted();
     const sent = await total(system.notifications('?status=SENT&limit=1'), true);
     return {
       done: sent >= orders,
@@ -264,6 +295,7 @@ async function readFinalState(
   system: System,
   load: OrderLoad,
   initialStock: Map<string, number>,
+  faults: FaultRecord[],
 ): Promise<FinalState> {
   const deadLetters = async (name: ServiceName) =>
     await total(`${system.url(name)}/api/admin/dlq?limit=1`, true);
@@ -283,6 +315,7 @@ async function readFinalState(
     notifications: await everything((query) => system.notifications(query), true),
     deadLetters: await perService(deadLetters),
     health: await perService((name) => healthOf(system, name)),
+    faultsOverAt: faults.map((record) => record.overAt),
   };
 }
 

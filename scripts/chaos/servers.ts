@@ -26,7 +26,8 @@ export class ChaosDatabase {
     private readonly startedFile: string,
   ) {}
 
-  static async start(startedFile: string): Promise<ChaosDatabase> {
+  /** Its port and settings; `ensureRunning` starts it. */
+  static async create(startedFile: string): Promise<ChaosDatabase> {
     const port = await freePort();
     const postgresqlUrl = new URL(
       process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb',
@@ -38,9 +39,7 @@ export class ChaosDatabase {
       FERRETDB_POSTGRESQL_URL: postgresqlUrl.toString(),
       STARTED_FILE: startedFile,
     };
-    const database = new ChaosDatabase(port, postgresqlUrl.toString(), env, startedFile);
-    await database.ensureRunning();
-    return database;
+    return new ChaosDatabase(port, postgresqlUrl.toString(), env, startedFile);
   }
 
   get url(): string {
@@ -52,9 +51,22 @@ export class ChaosDatabase {
     return new URL(this.postgresqlUrl).pathname.slice(1);
   }
 
-  /** The FerretDB process, from the pid file that ensure-infra.sh keeps. */
-  pid(): number {
-    return Number(readFileSync(path.join(ROOT, `.data/ferretdb-${this.port}.pid`), 'utf8'));
+  /** The FerretDB process, from the pid file that ensure-infra.sh keeps; undefined when none runs. */
+  pid(): number | undefined {
+    try {
+      const pid = Number(readFileSync(path.join(ROOT, `.data/ferretdb-${this.port}.pid`), 'utf8'));
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Its pid, for a fault that must hit a running FerretDB. */
+  runningPid(): number {
+    const pid = this.pid();
+    if (pid === undefined) throw new Error(`the run's FerretDB (port ${this.port}) is not running`);
+    return pid;
   }
 
   /** Starts it when it is not running (and waits until it answers a ping). */

@@ -44,10 +44,15 @@ export class Toxiproxy {
       );
     });
     const toxiproxy = new Toxiproxy(child, `http://127.0.0.1:${port}`);
-    await Promise.race([
-      exited,
-      eventually(() => toxiproxy.call('GET', '/version'), { timeoutMs: 10_000, intervalMs: 50 }),
-    ]);
+    try {
+      await Promise.race([
+        exited,
+        eventually(() => toxiproxy.call('GET', '/version'), { timeoutMs: 10_000, intervalMs: 50 }),
+      ]);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
     return toxiproxy;
   }
 
@@ -74,19 +79,24 @@ export class Toxiproxy {
         await this.call('POST', path, { enabled });
       },
       addToxic: async (toxic) => {
-        const names = ['downstream', 'upstream'].map(
-          (stream) => `${toxic.type}-${++toxics}-${stream}`,
-        );
-        for (const [index, stream] of ['downstream', 'upstream'].entries()) {
-          await this.call('POST', `${path}/toxics`, { ...toxic, name: names[index], stream });
-        }
-        return {
-          remove: async () => {
-            for (const toxicName of names) {
-              await this.call('DELETE', `${path}/toxics/${toxicName}`);
-            }
-          },
+        const added: string[] = [];
+        const remove = async () => {
+          for (const toxicName of added) {
+            await this.call('DELETE', `${path}/toxics/${toxicName}`);
+          }
         };
+        try {
+          for (const stream of ['downstream', 'upstream']) {
+            const toxicName = `${toxic.type}-${++toxics}-${stream}`;
+            await this.call('POST', `${path}/toxics`, { ...toxic, name: toxicName, stream });
+            added.push(toxicName);
+          }
+        } catch (error) {
+          // One direction without the other is not the fault asked for: none, and say so.
+          await remove().catch(() => undefined);
+          throw error;
+        }
+        return { remove };
       },
     };
   }

@@ -120,13 +120,13 @@ func main() {
 //     lives through many tables created and dropped (every test run) keeps growing caches and
 //     working through their invalidations, and FerretDB slowed with the age of its pool: POST→final
 //     p99 283 ms after an hour of test runs, 144 ms once the connections were new;
-//   - with -unsafe-async-commit only, commits that do not wait for their WAL flush
-//     (synchronous_commit=off). By default every write FerretDB acknowledges is on disk, as a
-//     MongoDB write with its default concern (w: "majority", journaled) is: the services ack a
-//     message once its effect is written and answer 201 once an order is, and a database that
-//     forgets the last writes it acknowledged would lose those orders and break every
-//     idempotency argument built on it. Measured with `npm run chaos`: a crash of PostgreSQL with
-//     asynchronous commits lost orders already answered 201.
+//   - commits that wait for their WAL flush (synchronous_commit=on, set on every connection), or
+//     with -unsafe-async-commit, that do not (off). By default every write FerretDB acknowledges
+//     is on disk, as a MongoDB write with its default concern (w: "majority", journaled) is: the
+//     services ack a message once its effect is written and answer 201 once an order is, and a
+//     database that forgets the last writes it acknowledged would lose those orders and break
+//     every idempotency argument built on it. With asynchronous commits, a crash of PostgreSQL
+//     lost orders already answered 201 (tests-e2e/serial/postgres-crash.test.ts, npm run chaos).
 func tunedURL(rawURL string, poolSize int, unsafeAsyncCommit bool) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -143,8 +143,13 @@ func tunedURL(rawURL string, poolSize int, unsafeAsyncCommit bool) (string, erro
 		q.Set("pool_max_conn_lifetime", "5m")
 		q.Set("pool_max_conn_lifetime_jitter", "1m")
 	}
-	if unsafeAsyncCommit && !q.Has("synchronous_commit") {
-		q.Set("synchronous_commit", "off")
+	if !q.Has("synchronous_commit") {
+		// Stated either way, so that a server, database or role default cannot decide it.
+		if unsafeAsyncCommit {
+			q.Set("synchronous_commit", "off")
+		} else {
+			q.Set("synchronous_commit", "on")
+		}
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -125,11 +125,13 @@ ensure_prometheus() {
 TOXIPROXY_VERSION=v2.12.0
 export TOXIPROXY_SERVER="${TOXIPROXY_SERVER:-$REPO_ROOT/.data/toxiproxy/server}"
 ensure_toxiproxy() {
-  local version_file="$REPO_ROOT/.data/toxiproxy/version"
-  if [[ -x "$TOXIPROXY_SERVER" && ( "$TOXIPROXY_SERVER" != "$REPO_ROOT/.data/toxiproxy/server" ||
-    "$(cat "$version_file" 2>/dev/null)" == "$TOXIPROXY_VERSION" ) ]]; then
+  local own="$REPO_ROOT/.data/toxiproxy/server" version_file="$REPO_ROOT/.data/toxiproxy/version"
+  if [[ "$TOXIPROXY_SERVER" != "$own" ]]; then
+    [[ -x "$TOXIPROXY_SERVER" ]] ||
+      die "TOXIPROXY_SERVER=$TOXIPROXY_SERVER is not an executable" "point it at Toxiproxy's server, or unset it"
     return
   fi
+  [[ -x "$own" && "$(cat "$version_file" 2>/dev/null)" == "$TOXIPROXY_VERSION" ]] && return
   command -v go >/dev/null 2>&1 ||
     die "Go is needed to build Toxiproxy, and 'go' is neither on PATH nor at /usr/local/go/bin/go" \
       "install Go >= 1.22 and put it on PATH, or set TOXIPROXY_SERVER to a Toxiproxy server"

@@ -5,8 +5,20 @@ import { checkInvariants } from '../../chaos/invariants';
 function healthyState(): FinalState {
   return {
     attempts: [
-      { userId: 'u1', lines: [{ productId: 'p', quantity: 2 }], status: 201, orderId: 'o1' },
-      { userId: 'u2', lines: [{ productId: 'p', quantity: 1 }], status: 201, orderId: 'o2' },
+      {
+        userId: 'u1',
+        lines: [{ productId: 'p', quantity: 2 }],
+        status: 201,
+        orderId: 'o1',
+        answeredAt: 1_000,
+      },
+      {
+        userId: 'u2',
+        lines: [{ productId: 'p', quantity: 1 }],
+        status: 201,
+        orderId: 'o2',
+        answeredAt: 3_000,
+      },
       { userId: 'u3', lines: [{ productId: 'p', quantity: 3 }], status: null, error: 'reset' },
     ],
     orders: [
@@ -23,6 +35,7 @@ function healthyState(): FinalState {
     ],
     deadLetters: { 'order-service': 0, 'inventory-service': 0, 'notification-service': 0 },
     health: { 'order-service': 200, 'inventory-service': 200, 'notification-service': 200 },
+    faultsOverAt: [2_000],
   };
 }
 
@@ -37,6 +50,16 @@ describe('checkInvariants', () => {
   });
 
   it.each<[string, (state: FinalState) => void, string]>([
+    [
+      'no order was taken after a fault',
+      (state) => state.faultsOverAt.push(5_000),
+      'orders kept being taken: most answered 201, and some after every fault',
+    ],
+    [
+      'most requests failed',
+      (state) => (state.attempts[1].status = 503),
+      'orders kept being taken: most answered 201, and some after every fault',
+    ],
     [
       'an order answered 201 is gone',
       (state) => state.orders.splice(0, 1),

@@ -81,6 +81,10 @@ async function emptyIntoHolding(
     for (const key of topology.bindings) await channel.bindQueue(holding, topology.exchange, key);
     for (const retryQueue of await existingRetryQueues(connection, queue)) {
       await moveAll(channel, retryQueue, holding);
+      // An earlier version's classic delay queue has no more use once empty.
+      if (retryQueue.startsWith(`${queue}.retry.`)) {
+        await channel.deleteQueue(retryQueue, { ifEmpty: true });
+      }
     }
   });
   // Bound to the exchange until deleted, the work queue may still receive: empty it until the

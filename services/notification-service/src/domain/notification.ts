@@ -11,7 +11,8 @@ export type Channel = 'email' | 'sms' | 'log';
  * The outcome of the latest delivery attempt. `FAILED` is not final: a redelivered event (retry
  * or DLQ replay) attempts it again; only `SENT` is.
  */
-export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED';
+export const NOTIFICATION_STATUSES = ['PENDING', 'SENT', 'FAILED'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
  * A notification as the domain and the API see it. `type` is the channel asked for (`email`

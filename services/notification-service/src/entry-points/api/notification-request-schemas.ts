@@ -2,6 +2,7 @@ import Joi from 'joi';
 import type { Page } from '@ecommerce/shared';
 import { paginationKeys } from '@ecommerce/shared';
 import type { NotificationRequest } from '../../domain/notification';
+import { NOTIFICATION_STATUSES } from '../../domain/notification';
 import type { NotificationFilter } from '../../data-access/notification-repository';
 
 const MAX_VARIABLES = 50;
@@ -50,7 +51,7 @@ export const listNotificationsQuery = Joi.object<NotificationFilter & Page>({
   orderId: Joi.string().min(1).max(200),
   recipient: Joi.string().min(1).max(320),
   status: Joi.string()
-    .valid('PENDING', 'SENT', 'FAILED')
+    .valid(...NOTIFICATION_STATUSES)
     .description('Only notifications in this state (PENDING: not sent yet)'),
   ...paginationKeys,
 });
