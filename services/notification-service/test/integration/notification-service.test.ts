@@ -314,7 +314,8 @@ describe('when notifications are listed', () => {
     ['orderId=a&orderId=b', 'orderId'],
     ['limit=0', 'limit'],
     ['offset=-1', 'offset'],
-    ['status=SENT', 'status'],
+    ['status=DELIVERED', 'status'],
+    ['status[$ne]=SENT', 'status[$ne]'],
   ])('then a bad query %s is a 400 naming %s', async (query, name) => {
     const response = await api().get(`/api/notifications?${query}`).set(ADMIN).expect(400);
     expect(response.body.error.code).toBe('VALIDATION_ERROR');
