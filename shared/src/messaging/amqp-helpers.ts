@@ -107,12 +107,9 @@ export async function declareTopology(
     await channel.bindQueue(topology.queue, topology.exchange, routingKey);
   }
   for (const retryQueue of topology.retryQueues) {
-    // No queue-level TTL: each message carries its own (delay with jitter), so changing the
-    // delays in config never makes the declaration clash with the existing queue.
     await channel.assertQueue(retryQueue.name, {
       durable: true,
-      deadLetterExchange: '',
-      deadLetterRoutingKey: topology.queue,
+      arguments: topology.retryQueueArguments,
     });
   }
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });

@@ -81,6 +81,10 @@ async function emptyIntoHolding(
     for (const key of topology.bindings) await channel.bindQueue(holding, topology.exchange, key);
     for (const retryQueue of await existingRetryQueues(connection, queue)) {
       await moveAll(channel, retryQueue, holding);
+      // An earlier version's classic delay queue has no more use once empty.
+      if (retryQueue.startsWith(`${queue}.retry.`)) {
+        await channel.deleteQueue(retryQueue, { ifEmpty: true });
+      }
     }
   });
   // Bound to the exchange until deleted, the work queue may still receive: empty it until the
@@ -115,11 +119,17 @@ async function drainHolding(
   return moved;
 }
 
-/** The retry queues `<queue>.retry.<n>` that exist (a topology's count depends on its config). */
+/**
+ * The delay queues that exist: `<queue>.delay.<n>`, and the classic `<queue>.retry.<n>` of earlier
+ * versions (a topology's count depends on its config).
+ */
 async function existingRetryQueues(connection: ChannelModel, queue: string): Promise<string[]> {
   const found: string[] = [];
-  for (let level = 1; level <= MAX_RETRY_LEVELS; level++) {
-    const name = `${queue}.retry.${level}`;
+  const names = Array.from({ length: MAX_RETRY_LEVELS }, (_, index) => [
+    `${queue}.delay.${index + 1}`,
+    `${queue}.retry.${index + 1}`,
+  ]).flat();
+  for (const name of names) {
     // A missing queue closes the channel it was checked on: one channel per check.
     const exists = await withChannel(connection, (channel) => channel.checkQueue(name)).then(
       () => true,

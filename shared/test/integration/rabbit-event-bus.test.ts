@@ -309,17 +309,17 @@ describe('when a delay queue was deleted by hand', () => {
       }),
     );
     const vhost = encodeURIComponent(env.vhost);
-    await management('DELETE', `/api/queues/${vhost}/lost-delay-queue.retry.1`);
+    await management('DELETE', `/api/queues/${vhost}/lost-delay-queue.delay.1`);
 
     await probe.publish(orderCreated());
     // The retry copy bounced: nothing was acked, the bus reconnected and redeclared the delay
     // queue, and the redelivered message then succeeds.
     await eventually(() => expect(calls).toBeGreaterThanOrEqual(2));
     await eventually(async () => {
-      const queue = (await management('GET', `/api/queues/${vhost}/lost-delay-queue.retry.1`)) as {
+      const queue = (await management('GET', `/api/queues/${vhost}/lost-delay-queue.delay.1`)) as {
         name?: string;
       };
-      expect(queue.name).toBe('lost-delay-queue.retry.1');
+      expect(queue.name).toBe('lost-delay-queue.delay.1');
     });
   });
 });

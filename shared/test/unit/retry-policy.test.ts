@@ -48,9 +48,9 @@ describe('decideOnFailure', () => {
   });
 
   it.each([
-    [1, 'order-service.retry.1', 1000],
-    [2, 'order-service.retry.2', 2000],
-    [3, 'order-service.retry.3', 4000],
+    [1, 'order-service.delay.1', 1000],
+    [2, 'order-service.delay.2', 2000],
+    [3, 'order-service.delay.3', 4000],
   ])(
     'when a transient error happens on attempt %i, then it is retried through %s and the next attempt is one more',
     (attempt, queue, delayMs) => {

@@ -37,10 +37,17 @@ describe('defineServiceTopology', () => {
       },
       bindings: ['order.created', 'order.status.updated'],
       retryQueues: [
-        { name: 'inventory-service.retry.1', delayMs: 1000 },
-        { name: 'inventory-service.retry.2', delayMs: 2000 },
-        { name: 'inventory-service.retry.3', delayMs: 4000 },
+        { name: 'inventory-service.delay.1', delayMs: 1000 },
+        { name: 'inventory-service.delay.2', delayMs: 2000 },
+        { name: 'inventory-service.delay.3', delayMs: 4000 },
       ],
+      retryQueueArguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': 'inventory-service',
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
       deadLetterQueue: 'inventory-service.dlq',
     });
   });
@@ -51,7 +58,7 @@ describe('defineServiceTopology', () => {
     );
     expect(retryQueues).toHaveLength(7);
     retryQueues.forEach((queue, index) => {
-      expect(queue.name).toBe(`inventory-service.retry.${index + 1}`);
+      expect(queue.name).toBe(`inventory-service.delay.${index + 1}`);
       expect(queue.delayMs).toBe(250 * 2 ** index);
     });
   });
@@ -64,7 +71,7 @@ describe('defineServiceTopology', () => {
 
   it('when maxAttempts is 2, then there is exactly one retry queue with the base delay', () => {
     expect(defineServiceTopology(options({ maxAttempts: 2 })).retryQueues).toEqual([
-      { name: 'inventory-service.retry.1', delayMs: 1000 },
+      { name: 'inventory-service.delay.1', delayMs: 1000 },
     ]);
   });
 
