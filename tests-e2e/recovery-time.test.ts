@@ -79,11 +79,17 @@ async function recoverFrom(system: System, server: Server, outageS: number): Pro
   };
 }
 
-function healthBecomes(system: System, name: ServiceName, status: number): Promise<void> {
-  return eventually(
-    async () => expect((await call('GET', `${system.url(name)}/api/health`)).status).toBe(status),
-    { timeoutMs: 40_000, intervalMs: 20 },
-  );
+async function healthBecomes(system: System, name: ServiceName, status: number): Promise<void> {
+  try {
+    await eventually(
+      async () => expect((await call('GET', `${system.url(name)}/api/health`)).status).toBe(status),
+      { timeoutMs: 40_000, intervalMs: 20 },
+    );
+  } catch (error) {
+    // What the service said of its connections is what a reader of a failure needs.
+    const said = system.logLinesMentioning('RabbitMQ').concat(system.logLinesMentioning('atabase'));
+    throw new Error(`${name} did not answer ${status}: ${String(error)}\n${said.join('\n')}`);
+  }
 }
 
 /** Places an order (retried while the order service cannot store it) and waits for its end. */

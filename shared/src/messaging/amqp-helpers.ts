@@ -86,51 +86,63 @@ export function sendConfirmed(
 }
 
 /**
- * Whether the work queue is as the topology declares it, or exists with other arguments: a
- * classic queue of an earlier version, or another delivery limit (a queue's arguments cannot
- * change; `npm run migrate-queues` redeclares it).
+ * Whether a queue is as the topology declares it, or exists with other arguments: a classic work
+ * queue of an earlier version, another delivery limit, a delay queue of another version (a
+ * queue's arguments cannot change; `npm run migrate-queues` redeclares a work queue).
  */
-export type WorkQueueState = 'as-declared' | 'differs';
+export type QueueState = 'as-declared' | 'differs';
+
+/** What declaring the topology found: how the work queue and each delay queue stand. */
+export interface DeclaredTopology {
+  workQueue: QueueState;
+  /** The delay queues that exist with other arguments (used as they are). */
+  differingDelayQueues: string[];
+}
 
 /**
  * Declares the service's exchange and queues; idempotent, so it runs on every (re)connect. A
- * work queue that exists with other arguments is used as it is.
+ * queue that exists with other arguments is used as it is.
  */
 export async function declareTopology(
   connection: ChannelModel,
   channel: Channel,
   topology: ServiceTopology,
-): Promise<WorkQueueState> {
+): Promise<DeclaredTopology> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
   const workQueue = await declareWorkQueue(connection, topology);
   for (const routingKey of topology.bindings) {
     await channel.bindQueue(topology.queue, topology.exchange, routingKey);
   }
+  const differingDelayQueues: string[] = [];
   for (const retryQueue of topology.retryQueues) {
-    await channel.assertQueue(retryQueue.name, {
-      durable: true,
-      arguments: topology.retryQueueArguments,
-    });
+    const state = await declareQueue(connection, retryQueue.name, topology.retryQueueArguments);
+    if (state === 'differs') differingDelayQueues.push(retryQueue.name);
   }
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
-  return workQueue;
+  return { workQueue, differingDelayQueues };
+}
+
+/** Declares the work queue as the topology says, or finds that it exists otherwise. */
+export function declareWorkQueue(
+  connection: ChannelModel,
+  topology: ServiceTopology,
+): Promise<QueueState> {
+  return declareQueue(connection, topology.queue, topology.queueArguments);
 }
 
 /**
- * Declares the work queue as the topology says, or finds that it exists otherwise. On a channel
- * of its own: a declaration that does not match the existing queue closes its channel.
+ * Declares a durable queue, or finds that it exists with other arguments. On a channel of its
+ * own: a declaration that does not match the existing queue closes its channel.
  */
-export async function declareWorkQueue(
+async function declareQueue(
   connection: ChannelModel,
-  topology: ServiceTopology,
-): Promise<WorkQueueState> {
+  name: string,
+  queueArguments: Options.AssertQueue['arguments'],
+): Promise<QueueState> {
   const channel = await connection.createChannel();
   channel.on('error', () => undefined); // the refusal below is the answer, not a fault
   try {
-    await channel.assertQueue(topology.queue, {
-      durable: true,
-      arguments: topology.queueArguments,
-    });
+    await channel.assertQueue(name, { durable: true, arguments: queueArguments });
     await channel.close();
     return 'as-declared';
   } catch (error) {

@@ -4,6 +4,8 @@ import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import { backoffDelay, sleep } from '../concurrency/timing';
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export class BrokerUnavailableError extends Error {
   constructor(message = 'RabbitMQ is not connected') {
     super(message);
@@ -113,6 +115,9 @@ export class BrokerConnection {
   private async connect(): Promise<void> {
     const connection = await amqp.connect(this.options.url, {
       clientProperties: { connection_name: this.options.name },
+      // Up to the end of the AMQP handshake: a broker that takes the TCP connection but never
+      // answers would otherwise hold the loop for good.
+      timeout: CONNECT_TIMEOUT_MS,
     });
     try {
       connection.on('error', (error: Error) =>
@@ -135,7 +140,7 @@ export class BrokerConnection {
       await session.consumeChannel.prefetch(this.options.prefetch);
       if (this.stopping) throw new Error('Stopped while connecting');
       this.current = session;
-      await this.options.onSession(session);
+      await untilClosed(connection, this.options.onSession(session));
     } catch (error) {
       this.current = undefined;
       await connection.close().catch(() => undefined);
@@ -152,4 +157,18 @@ export class BrokerConnection {
     this.options.logger.warn('RabbitMQ connection lost, reconnecting');
     void this.connectLoop();
   }
+}
+
+/**
+ * `work`, given up when the connection closes first. An amqplib call can outlive its connection:
+ * a channel's `close()` whose CloseOk never arrives never settles, and a session set-up waiting
+ * on it would keep the connect loop from ever running again (the service stays down for good).
+ */
+function untilClosed<T>(connection: ChannelModel, work: Promise<T>): Promise<T> {
+  const closed = new Promise<never>((_, reject) =>
+    connection.once('close', () =>
+      reject(new BrokerUnavailableError('RabbitMQ connection closed while setting up the session')),
+    ),
+  );
+  return Promise.race([work, closed]);
 }

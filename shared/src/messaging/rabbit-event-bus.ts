@@ -189,16 +189,21 @@ export class RabbitEventBus implements EventBus {
 
   private async onSession(session: BrokerSession): Promise<void> {
     const topology = this.requireTopology();
-    const workQueue = await declareTopology(session.connection, session.publishChannel, topology);
-    if (workQueue === 'differs') {
+    const declared = await declareTopology(session.connection, session.publishChannel, topology);
+    if (declared.workQueue === 'differs') {
       this.options.logger.warn(
         `Queue ${topology.queue} exists with other arguments than this version declares (a classic queue of an earlier version, or another MAX_DELIVERIES) and is consumed as it is; to redeclare it, its messages kept, stop this service's instances and run: npm run migrate-queues -- ${topology.queue}`,
+      );
+    }
+    for (const delayQueue of declared.differingDelayQueues) {
+      this.options.logger.warn(
+        `Delay queue ${delayQueue} exists with other arguments than this version declares and is used as it is; to redeclare it, delete it once it is empty (its messages go back to ${topology.queue} as their delays run out) and restart the service`,
       );
     }
     await this.consumerChanges.run('consumer', () => this.startConsuming(session));
     this.options.logger.info('Declared topology', {
       queue: topology.queue,
-      asDeclared: workQueue === 'as-declared',
+      asDeclared: declared.workQueue === 'as-declared',
       consumes: topology.bindings,
     });
   }

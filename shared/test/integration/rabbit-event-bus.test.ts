@@ -356,25 +356,11 @@ describe('when consuming is paused and resumed', () => {
   });
 });
 
-describe('when the work queue is a classic queue of an earlier version', () => {
-  it('then the bus consumes it as it is, and says in one line how to migrate it', async () => {
+describe('when a queue exists with other arguments than this version declares', () => {
+  it('then a classic work queue of an earlier version is consumed as it is, with one line on how to migrate it', async () => {
     const service = 'classic-leftover';
-    const connection = await amqp.connect(env.rabbitmqUrl);
-    try {
-      await (await connection.createChannel()).assertQueue(service, { durable: true });
-    } finally {
-      await connection.close();
-    }
-    const lines: string[] = [];
-    const capturing = winston.createLogger({
-      transports: [
-        new winston.transports.Stream({
-          stream: new Writable({
-            write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())),
-          }),
-        }),
-      ],
-    });
+    await declareClassicQueue(service);
+    const { logger: capturing, lines } = capturingLogger();
     const received: string[] = [];
     const bus = await startBus(
       service,
@@ -390,7 +376,49 @@ describe('when the work queue is a classic queue of an earlier version', () => {
       `stop this service's instances and run: npm run migrate-queues -- ${service}`,
     );
   });
+
+  it('then a delay queue of another version is used as it is, with one line on how to redeclare it, and the bus consumes', async () => {
+    const service = 'delay-leftover';
+    await declareClassicQueue(`${service}.delay.1`);
+    const { logger: capturing, lines } = capturingLogger();
+    const received: string[] = [];
+    const bus = await startBus(
+      service,
+      (b) => b.subscribe('order.created', async (event) => void received.push(event.eventId)),
+      { logger: capturing },
+    );
+    const event = orderCreated();
+    await bus.publish(event);
+    await eventually(() => expect(received).toContain(event.eventId));
+    const advice = lines.filter((line) => line.includes('exists with other arguments'));
+    expect(advice).toHaveLength(1);
+    expect(advice[0]).toContain(`Delay queue ${service}.delay.1`);
+  });
 });
+
+async function declareClassicQueue(name: string): Promise<void> {
+  const connection = await amqp.connect(env.rabbitmqUrl);
+  try {
+    await (await connection.createChannel()).assertQueue(name, { durable: true });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A logger whose lines the test reads. */
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = winston.createLogger({
+    transports: [
+      new winston.transports.Stream({
+        stream: new Writable({
+          write: (chunk: Buffer, _encoding, done) => done(void lines.push(chunk.toString())),
+        }),
+      }),
+    ],
+  });
+  return { logger, lines };
+}
 
 describe('when the broker dead-letters a message for its delivery limit', () => {
   it('then the dead-letter listing shows it, with how often it was delivered', async () => {
