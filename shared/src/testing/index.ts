@@ -1,6 +1,7 @@
 // Helpers for the project's integration and end-to-end tests (imported as
 // `@ecommerce/shared/testing`). They talk to the real broker and database.
 export * from './eventually';
+export * from './gate';
 export * from './test-environment';
 export * from './event-probe';
 export * from './service-under-test';

@@ -360,16 +360,7 @@ describe('when a queue exists with other arguments than this version declares', 
   it('then a classic work queue of an earlier version is consumed as it is, with one line on how to migrate it', async () => {
     const service = 'classic-leftover';
     await declareClassicQueue(service);
-    const { logger: capturing, lines } = capturingLogger();
-    const received: string[] = [];
-    const bus = await startBus(
-      service,
-      (b) => b.subscribe('order.created', async (event) => void received.push(event.eventId)),
-      { logger: capturing },
-    );
-    const event = orderCreated();
-    await bus.publish(event);
-    await eventually(() => expect(received).toContain(event.eventId));
+    const lines = await consumesWithItsLogIn(service);
     const advice = lines.filter((line) => line.includes('npm run migrate-queues'));
     expect(advice).toHaveLength(1);
     expect(advice[0]).toContain(
@@ -380,16 +371,7 @@ describe('when a queue exists with other arguments than this version declares', 
   it('then a delay queue of another version is used as it is, with one line on how to redeclare it, and the bus consumes', async () => {
     const service = 'delay-leftover';
     await declareClassicQueue(`${service}.delay.1`);
-    const { logger: capturing, lines } = capturingLogger();
-    const received: string[] = [];
-    const bus = await startBus(
-      service,
-      (b) => b.subscribe('order.created', async (event) => void received.push(event.eventId)),
-      { logger: capturing },
-    );
-    const event = orderCreated();
-    await bus.publish(event);
-    await eventually(() => expect(received).toContain(event.eventId));
+    const lines = await consumesWithItsLogIn(service);
     const advice = lines.filter((line) => line.includes('exists with other arguments'));
     expect(advice).toHaveLength(1);
     expect(advice[0]).toContain(`Delay queue ${service}.delay.1`);
@@ -405,10 +387,24 @@ async function declareClassicQueue(name: string): Promise<void> {
   }
 }
 
-/** A logger whose lines the test reads. */
-function capturingLogger(): { logger: Logger; lines: string[] } {
+/** Starts a bus for `service` and sees it consume an event; resolves with the lines it logged. */
+async function consumesWithItsLogIn(service: string): Promise<string[]> {
   const lines: string[] = [];
-  const logger = winston.createLogger({
+  const received: string[] = [];
+  const bus = await startBus(
+    service,
+    (b) => b.subscribe('order.created', async (event) => void received.push(event.eventId)),
+    { logger: capturingLogger(lines) },
+  );
+  const event = orderCreated();
+  await bus.publish(event);
+  await eventually(() => expect(received).toContain(event.eventId));
+  return lines;
+}
+
+/** A logger that writes into `lines`. */
+function capturingLogger(lines: string[]): Logger {
+  return winston.createLogger({
     transports: [
       new winston.transports.Stream({
         stream: new Writable({
@@ -417,7 +413,6 @@ function capturingLogger(): { logger: Logger; lines: string[] } {
       }),
     ],
   });
-  return { logger, lines };
 }
 
 describe('when the broker dead-letters a message for its delivery limit', () => {
