@@ -18,6 +18,8 @@ COPY services/inventory-service/package.json services/inventory-service/
 COPY services/notification-service/package.json services/notification-service/
 COPY services/console/package.json services/console/
 COPY tests-e2e/package.json tests-e2e/
+# The fixes `npm ci` applies to dependencies (patch-package, see patches/README.md).
+COPY patches/ patches/
 RUN npm ci --no-audit --no-fund
 
 COPY tsconfig*.json ./
@@ -46,9 +48,12 @@ COPY shared/package.json shared/
 COPY services/${SERVICE}/package.json services/${SERVICE}/
 # Only the production dependencies of the shared library and this service, with the workspace
 # link node_modules/@ecommerce/shared -> ../../shared.
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
       --workspace @ecommerce/shared --workspace "@ecommerce/$SERVICE" \
  && npm cache clean --force
+# The MongoDB driver as patched in the build stage (patches/): patch-package is a tool of the
+# build, not of the image.
+COPY --from=build /app/node_modules/mongodb node_modules/mongodb
 
 COPY --from=build /app/shared/dist shared/dist
 COPY --from=build /app/services/${SERVICE}/dist services/${SERVICE}/dist

@@ -305,6 +305,22 @@ describe('Dockerfile', () => {
     expect(nodeOptions).toBe(serviceHeapFlags());
   });
 
+  it('applies the patches of dependencies in the build and ships each patched package', () => {
+    const patched = fs
+      .readdirSync(path.join(ROOT, 'patches'))
+      .filter((file) => file.endsWith('.patch'))
+      .map((file) => file.replace(/\+[^+]*\.patch$/, ''));
+    expect(dockerfile.indexOf('COPY patches/ patches/')).toBeGreaterThan(-1);
+    expect(dockerfile.indexOf('COPY patches/ patches/')).toBeLessThan(
+      dockerfile.indexOf('RUN npm ci'),
+    );
+    for (const name of patched) {
+      expect(dockerfile).toContain(
+        `COPY --from=build /app/node_modules/${name} node_modules/${name}`,
+      );
+    }
+  });
+
   it('copies the package.json of every workspace before `npm ci` (which needs them all)', () => {
     const { workspaces } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       workspaces: string[];
