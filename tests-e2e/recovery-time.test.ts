@@ -87,7 +87,7 @@ async function healthBecomes(system: System, name: ServiceName, status: number):
     );
   } catch (error) {
     // What the service said of its connections is what a reader of a failure needs.
-    const said = system.logLinesMentioning('RabbitMQ').concat(system.logLinesMentioning('atabase'));
+    const said = ['RabbitMQ', 'MongoDB'].flatMap((server) => system.logLinesMentioning(server));
     throw new Error(`${name} did not answer ${status}: ${String(error)}\n${said.join('\n')}`);
   }
 }

@@ -85,28 +85,19 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
     this.documents = mongoDocuments(options.collection);
     this.codec = codecFor<S>(options.idField);
     this.cleanupDelayMs = options.cleanupDelayMs ?? DEFAULTS.cleanupDelayMs;
-    const outbox = new OutboxPublisher({
+    this.outbox = new OutboxPublisher({
       name: this.name,
       publisher: options.publisher,
       logger: options.logger,
       scanGraceMs: options.scanGraceMs ?? DEFAULTS.scanGraceMs,
     });
-    this.outbox = outbox;
     this.writer = new DocumentWriter<S>({
       name: this.name,
       documents: this.documents,
       codec: this.codec,
       cacheSize: options.cacheSize ?? DEFAULTS.cacheSize,
       maxTries: options.maxTries ?? DEFAULTS.maxTries,
-      entries: {
-        isConfirmed: (id, eventId) => outbox.isConfirmed(id, eventId),
-        stored: (id, stored, added) => {
-          outbox.stored(id, stored);
-          if (added.length > 0) void outbox.publish(id, added);
-        },
-        writeFailed: (id, entries) => outbox.writeFailed(id, entries),
-        holds: (id) => outbox.holds(id),
-      },
+      entries: this.outbox,
     });
     this.logger = options.logger;
   }

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import type { EventPublisher } from '../messaging/event-bus';
 import { withTraceContext } from '../observability/trace-context';
+import type { WrittenEntries } from './document-writer';
 import type { OutboxEntry } from './outbox-entry';
 
 /** What this process knows of the publication of one document's outbox entries. */
@@ -34,7 +35,7 @@ export interface OutboxPublisherOptions {
  * document with its next write, and no scan publishes them again), and tells a scan what is due.
  * It holds no state of the documents themselves: the document writer does.
  */
-export class OutboxPublisher {
+export class OutboxPublisher implements WrittenEntries {
   private readonly documents = new Map<string, Publications>();
 
   constructor(private readonly options: OutboxPublisherOptions) {}
@@ -47,8 +48,12 @@ export class OutboxPublisher {
     return publications.chain;
   }
 
-  /** A write stored the document with `outbox`: marks of entries no longer in it are dropped. */
-  stored(id: string, outbox: OutboxEntry[]): void {
+  /**
+   * A write stored the document with `outbox`: marks of entries no longer in it are dropped, and
+   * `added`, the write's new entries, are published.
+   */
+  stored(id: string, outbox: OutboxEntry[], added: OutboxEntry[] = []): void {
+    if (added.length > 0) void this.publish(id, added);
     const publications = this.documents.get(id);
     if (!publications) return;
     const kept = new Set(outbox.map((entry) => entry.eventId));
