@@ -15,6 +15,7 @@ export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-lett
 export { UnroutableMessageError } from './messaging/amqp-helpers';
 export { defineServiceTopology } from './messaging/topology';
 export type { ServiceTopology } from './messaging/topology';
+export { MAX_ATTEMPTS_LIMIT, shortestRetrySpanMs } from './messaging/retry-schedule';
 export { migrateWorkQueue, MigrationRefusedError } from './messaging/queue-migration';
 export type { MigrationOutcome } from './messaging/queue-migration';
 export type { AggregateStore, Change, Decide, Updated } from './aggregates/aggregate-store';

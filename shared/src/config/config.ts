@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import Joi from 'joi';
+import { MAX_ATTEMPTS_LIMIT } from '../messaging/retry-schedule';
 
 /** One setting: the environment variable it comes from, what it means, and its type with default. */
 export interface Setting<T> {
@@ -51,11 +52,6 @@ export function loadConfig<D extends ConfigDefinition>(
 /** The settings every service has; each service adds its own defaults and extra settings. */
 export function serviceSettings(defaults: { port: number; database: string }) {
   return {
-    nodeEnv: setting(
-      'NODE_ENV',
-      'Runtime environment',
-      Joi.string().valid('development', 'test', 'production').default('development'),
-    ),
     port: setting('PORT', 'HTTP port', Joi.number().port().default(defaults.port)),
     logLevel: setting(
       'LOG_LEVEL',
@@ -96,7 +92,7 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     maxAttempts: setting(
       'MAX_ATTEMPTS',
       'Attempts per message before it is dead-lettered',
-      Joi.number().integer().min(1).max(20).default(5),
+      Joi.number().integer().min(1).max(MAX_ATTEMPTS_LIMIT).default(5),
     ),
     maxDeliveries: setting(
       'MAX_DELIVERIES',

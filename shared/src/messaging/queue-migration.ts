@@ -1,6 +1,7 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
 import { declareWorkQueue, isPreconditionFailed, sendConfirmed } from './amqp-helpers';
 import { ORIGINAL_ROUTING_KEY_HEADER, routingKeyOf } from './delivery-pipeline';
+import { MAX_RETRY_LEVELS } from './retry-schedule';
 import type { ServiceTopology } from './topology';
 
 export type MigrationOutcome =
@@ -14,9 +15,6 @@ export class MigrationRefusedError extends Error {
     this.name = 'MigrationRefusedError';
   }
 }
-
-/** Highest retry level a topology can have (MAX_ATTEMPTS is at most 20). */
-const MAX_RETRY_LEVELS = 19;
 
 /**
  * Redeclares a service's work queue as its topology says (a quorum queue with a delivery limit)

@@ -1,5 +1,6 @@
 import { PermanentError } from '../errors/app-error';
 import { DomainError } from '../errors/domain-errors';
+import { withJitter } from './retry-schedule';
 import type { RetryQueue } from './topology';
 
 /** Header carrying the number of the attempt a delivery is (1 for the first). */
@@ -32,15 +33,6 @@ export function decideOnFailure(
     delayMs: withJitter(level.delayMs, random),
     nextAttempt: attempt + 1,
   };
-}
-
-/**
- * ±20 % jitter so that messages which failed together do not come back together. Jitter this
- * small keeps every level's queue nearly FIFO by expiry, which matters because RabbitMQ only
- * expires messages at the head of a queue.
- */
-export function withJitter(delayMs: number, random: () => number = Math.random): number {
-  return Math.round(delayMs * (0.8 + 0.4 * random()));
 }
 
 /** Reads the attempt number from AMQP headers; anything unreadable counts as the first. */

@@ -1,5 +1,6 @@
 import type { EventType } from '../events/catalogue';
 import { isEventType } from '../events/catalogue';
+import { MAX_ATTEMPTS_LIMIT, retryDelaysMs } from './retry-schedule';
 
 /**
  * Everything one service declares on the broker, as data (after rascal): built once, validated
@@ -63,8 +64,12 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
   if (new Set(options.consumes).size !== options.consumes.length) {
     problems.push('an event type is bound twice');
   }
-  if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) {
-    problems.push('maxAttempts must be a whole number ≥ 1');
+  if (
+    !Number.isInteger(options.maxAttempts) ||
+    options.maxAttempts < 1 ||
+    options.maxAttempts > MAX_ATTEMPTS_LIMIT
+  ) {
+    problems.push(`maxAttempts must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`);
   }
   if (!(options.retryBaseDelayMs > 0)) problems.push('retryBaseDelayMs must be > 0');
   if (!Number.isInteger(options.maxDeliveries) || options.maxDeliveries < 1) {
@@ -74,7 +79,6 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
     throw new Error(`Invalid messaging topology: ${problems.join('; ')}`);
   }
 
-  const retryLevels = Math.max(options.maxAttempts - 1, 0);
   const deadLetterQueue = `${options.service}.dlq`;
   return {
     exchange: options.exchange,
@@ -84,10 +88,9 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
       ...(options.singleActiveConsumer && { 'x-single-active-consumer': true }),
     },
     bindings: [...options.consumes],
-    retryQueues: Array.from({ length: retryLevels }, (_, index) => ({
-      name: `${options.service}.delay.${index + 1}`,
-      delayMs: options.retryBaseDelayMs * 2 ** index,
-    })),
+    retryQueues: retryDelaysMs(options.maxAttempts, options.retryBaseDelayMs).map(
+      (delayMs, index) => ({ name: `${options.service}.delay.${index + 1}`, delayMs }),
+    ),
     retryQueueArguments: delayQueueArguments(options.service),
     deadLetterQueue,
   };

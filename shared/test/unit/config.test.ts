@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Joi from 'joi';
 import { ConfigError, loadConfig, serviceSettings, setting } from '../../src/config/config';
+import { MAX_ATTEMPTS_LIMIT } from '../../src/messaging/retry-schedule';
 
 const definition = {
   port: setting('PORT', 'HTTP port', Joi.number().port().default(3000)),
@@ -50,7 +51,6 @@ describe('loadConfig', () => {
     expect(
       loadConfig(serviceSettings({ port: 3001, database: 'order-service' }), { env: {} }),
     ).toEqual({
-      nodeEnv: 'development',
       port: 3001,
       logLevel: 'info',
       mongodbUri: 'mongodb://127.0.0.1:27017/order-service',
@@ -191,20 +191,30 @@ describe('loadConfig', () => {
     const error = configErrorOf(() =>
       loadConfig(serviceSettings({ port: 3001, database: 'order-service' }), {
         env: {
-          NODE_ENV: 'staging',
           MONGODB_URI: 'http://localhost/db',
           RABBITMQ_URL: 'not a url',
           ADMIN_TOKEN: 'short',
-          MAX_ATTEMPTS: '21',
+          MAX_ATTEMPTS: String(MAX_ATTEMPTS_LIMIT + 1),
         },
       }),
     );
     expect(error.problems.map((problem) => problem.split(':')[0])).toEqual([
-      'NODE_ENV',
       'MONGODB_URI',
       'RABBITMQ_URL',
       'ADMIN_TOKEN',
       'MAX_ATTEMPTS',
+    ]);
+  });
+
+  it("when MAX_ATTEMPTS is the bus's attempt limit, then it is taken, and one more is refused", () => {
+    const settings = serviceSettings({ port: 3001, database: 'order-service' });
+    const atLimit = loadConfig(settings, { env: { MAX_ATTEMPTS: String(MAX_ATTEMPTS_LIMIT) } });
+    expect(atLimit.maxAttempts).toBe(MAX_ATTEMPTS_LIMIT);
+    const error = configErrorOf(() =>
+      loadConfig(settings, { env: { MAX_ATTEMPTS: String(MAX_ATTEMPTS_LIMIT + 1) } }),
+    );
+    expect(error.problems).toEqual([
+      `MAX_ATTEMPTS: must be less than or equal to ${MAX_ATTEMPTS_LIMIT}`,
     ]);
   });
 

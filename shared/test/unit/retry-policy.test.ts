@@ -1,11 +1,6 @@
 import { PermanentError } from '../../src/errors/app-error';
 import { NotFoundError } from '../../src/errors/domain-errors';
-import {
-  ATTEMPT_HEADER,
-  attemptOf,
-  decideOnFailure,
-  withJitter,
-} from '../../src/messaging/retry-policy';
+import { ATTEMPT_HEADER, attemptOf, decideOnFailure } from '../../src/messaging/retry-policy';
 import { defineServiceTopology } from '../../src/messaging/topology';
 
 const topologyWith = (maxAttempts: number) =>
@@ -99,21 +94,6 @@ describe('decideOnFailure', () => {
     expect(decideOnFailure(new Error('x'), 2, retryQueues, () => 1)).toMatchObject({
       delayMs: 2400,
     });
-  });
-});
-
-describe('withJitter', () => {
-  it('when random() spans its range, then the delay stays within ±20 % of the base', () => {
-    for (const r of [0, 0.1, 0.25, 0.5, 0.75, 0.999, 1]) {
-      const delay = withJitter(5000, () => r);
-      expect(delay).toBeGreaterThanOrEqual(4000);
-      expect(delay).toBeLessThanOrEqual(6000);
-    }
-  });
-
-  it('when the jittered delay is fractional, then it is rounded to whole milliseconds', () => {
-    expect(withJitter(1001, () => 0)).toBe(801);
-    expect(withJitter(3, () => 1)).toBe(4);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { EventType } from '../../src/events/catalogue';
+import { MAX_ATTEMPTS_LIMIT } from '../../src/messaging/retry-schedule';
 import type { TopologyOptions } from '../../src/messaging/topology';
 import { defineServiceTopology } from '../../src/messaging/topology';
 
@@ -116,11 +117,11 @@ describe('defineServiceTopology', () => {
     );
   });
 
-  it.each([0, -1, 1.5, Number.NaN])(
+  it.each([0, -1, 1.5, Number.NaN, MAX_ATTEMPTS_LIMIT + 1])(
     'when maxAttempts is %p, then it is rejected',
     (maxAttempts) => {
       expect(problemsOf({ maxAttempts })).toBe(
-        'Invalid messaging topology: maxAttempts must be a whole number ≥ 1',
+        `Invalid messaging topology: maxAttempts must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`,
       );
     },
   );
@@ -145,7 +146,7 @@ describe('defineServiceTopology', () => {
       'exchange name is empty',
       'cannot bind to unknown event type "nope"',
       'an event type is bound twice',
-      'maxAttempts must be a whole number ≥ 1',
+      `maxAttempts must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`,
       'retryBaseDelayMs must be > 0',
     ]) {
       expect(message).toContain(problem);

@@ -1,3 +1,4 @@
+import { MAX_ATTEMPTS_LIMIT } from '@ecommerce/shared';
 import { attemptsForProviderOutage, shortestRetrySpanMs } from '../../src/domain/retry-budget';
 
 const defaults = {
@@ -24,6 +25,19 @@ describe('when the retry budget of the notification service is set', () => {
     expect(attemptsForProviderOutage({ ...defaults, retryBaseDelayMs: 50 })).toBe(12);
     expect(() =>
       attemptsForProviderOutage({ ...defaults, retryBaseDelayMs: 1, outageMs: 600_000 }),
-    ).toThrow('cannot be outlasted within 20 attempts');
+    ).toThrow(`cannot be outlasted within ${MAX_ATTEMPTS_LIMIT} attempts`);
+  });
+
+  it("then the bus's last allowed attempt is used when just enough, and an outage 1 ms longer is refused", () => {
+    const fromOneMs = { ...defaults, retryBaseDelayMs: 1 };
+    // The outage that, with the breaker's reset and the probe, the last allowed attempt just outlasts.
+    const outageMs =
+      shortestRetrySpanMs(MAX_ATTEMPTS_LIMIT, fromOneMs.retryBaseDelayMs) -
+      fromOneMs.breakerResetMs -
+      fromOneMs.providerTimeoutMs;
+    expect(attemptsForProviderOutage({ ...fromOneMs, outageMs })).toBe(MAX_ATTEMPTS_LIMIT);
+    expect(() => attemptsForProviderOutage({ ...fromOneMs, outageMs: outageMs + 1 })).toThrow(
+      `cannot be outlasted within ${MAX_ATTEMPTS_LIMIT} attempts`,
+    );
   });
 });
