@@ -1,5 +1,5 @@
 // The floor's driver pool defaults to the services' own cap, so the two compare like for like.
-import { MAX_POOL_SIZE } from '@ecommerce/shared';
+import { CONNECTION_POOL_SIZE } from '@ecommerce/shared';
 
 /**
  * The benchmark's sizes, rates and targets. Defaults are the figures of CONTRACT.md ("Speed");
@@ -76,7 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     maxWaitMs: positive(env, 'BENCH_MAX_WAIT_SECONDS', 3_600) * 1000,
     pollIntervalMs: positive(env, 'BENCH_POLL_MS', 500),
     floorQueueType: queueType,
-    floorPoolSize: size('BENCH_FLOOR_POOL', MAX_POOL_SIZE, false),
+    floorPoolSize: size('BENCH_FLOOR_POOL', CONNECTION_POOL_SIZE, false),
     floorReleaseHolds: env.BENCH_FLOOR_RELEASE_HOLDS === '1',
     serviceHeapFlags: env.SERVICE_HEAP_FLAGS || 'none',
   };

@@ -1,12 +1,12 @@
 import type { RunningService } from '@ecommerce/shared';
-import { errorFields, startService } from '@ecommerce/shared';
+import { errorFields, shortestRetrySpanMs, startService } from '@ecommerce/shared';
 import type { NotificationServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
 import { NotificationRepository } from './data-access/notification-repository';
 import { TemplateRepository } from './data-access/template-repository';
 import type { NotificationDependencies } from './domain/notification-ports';
 import type { ProvidersByChannel } from './domain/notification-provider';
-import { attemptsForProviderOutage, shortestRetrySpanMs } from './domain/retry-budget';
+import { attemptsForProviderOutage } from './domain/retry-budget';
 import { seedDefaultTemplates } from './domain/seed-default-templates';
 import { notificationRouter } from './entry-points/api/notification-routes';
 import { templateRouter } from './entry-points/api/template-routes';
@@ -24,7 +24,7 @@ export interface NotificationServiceOptions {
 }
 
 /** The notification service's composition root: repositories, providers, handlers and routes. */
-export async function startNotificationService(
+export function startNotificationService(
   config: NotificationServiceConfig,
   options: NotificationServiceOptions = {},
 ): Promise<RunningService> {
@@ -36,9 +36,7 @@ export async function startNotificationService(
     breakerResetMs: config.breakerResetTimeoutMs,
     providerTimeoutMs: config.providerTimeoutMs,
   });
-  let providers: NotificationProviders | undefined;
-  let templatesRepository: TemplateRepository | undefined;
-  const running = await startService({
+  return startService({
     name: SERVICE_NAME,
     config: { ...config, maxAttempts },
     compose: ({ db, bus, stores, logger, metrics }) => {
@@ -49,12 +47,11 @@ export async function startNotificationService(
           providerOutageToleranceMs: config.providerOutageToleranceMs,
         });
       }
-      providers = options.providers
+      const providers: NotificationProviders = options.providers
         ? { byChannel: options.providers, close: () => undefined }
         : createNotificationProviders(config, { logger, metrics });
       const { byChannel } = providers;
       const templates = new TemplateRepository(db, config.templateRefreshIntervalMs);
-      templatesRepository = templates;
       const notifications = new NotificationRepository(db, stores);
       const dependencies: NotificationDependencies = {
         notifications,
@@ -77,16 +74,12 @@ export async function startNotificationService(
             logger.warn('Reloading notification templates failed', errorFields(error)),
           );
         },
+        // No handler is running any more when the providers are released.
+        onStop: () => {
+          templates.stopRefreshing();
+          providers.close();
+        },
       };
     },
   });
-  return {
-    ...running,
-    // After the host's stop: no handler is running any more when the providers are released.
-    stop: async () => {
-      await running.stop();
-      templatesRepository?.stopRefreshing();
-      providers?.close();
-    },
-  };
 }

@@ -16,9 +16,9 @@ export type { Change, Decide, Updated } from './change';
  * It alone owns the per-document serialisation, the conditional write, the event sequence, the
  * outbox entry and its publication, so that use cases are pure `decide` functions:
  *
- * - Per id, calls run one write at a time, in arrival order (FerretDB applies an update by
- *   reading and rewriting the document, so two concurrent conditional writes of one document can
- *   both succeed: the serialisation has to be here, in the process).
+ * - Per id, calls run one write at a time, in arrival order (a database without atomic updates
+ *   lets two concurrent conditional writes of one document both succeed: database-capabilities;
+ *   so the serialisation is here, in the process).
  * - Group commit: calls that arrive while a write of their document is in flight wait for it,
  *   then are decided one after another on the state it wrote and go out as one write. A hot
  *   product costs one write per batch of reservations, not one per reservation.

@@ -41,9 +41,9 @@ const CLEANUP_BATCH_SIZE = 100; // documents per clean-up command: a slow one st
 
 /**
  * The write side of the store, per document:
- * - Calls run one write at a time, in arrival order (FerretDB applies an update by reading and
- *   rewriting the document, so two concurrent conditional writes of one document can both
- *   succeed: the serialisation has to be here, in the process).
+ * - Calls run one write at a time, in arrival order (a database without atomic updates lets two
+ *   concurrent conditional writes of one document both succeed: database-capabilities; so the
+ *   serialisation is here, in the process).
  * - Group commit: calls that arrive while a write of their document is in flight wait for it,
  *   then are decided one after another on the state it wrote and go out as one write. A hot
  *   product costs one write per batch of reservations, not one per reservation.

@@ -5,7 +5,7 @@ import type { TraceCarrier } from '../observability/trace-context';
 /**
  * An event waiting to be published, stored inside the document whose change caused it. Both are
  * written in one single-document update, so there is no moment where the state has changed and
- * the event is lost (FerretDB and a standalone MongoDB have no multi-document transactions).
+ * the event is lost without multi-document transactions (database-capabilities).
  */
 export interface OutboxEntry {
   eventId: string;

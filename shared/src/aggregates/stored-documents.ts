@@ -24,9 +24,8 @@ export interface ConditionalReplace {
 
 /**
  * The commands the store sends, in its own terms: a write is an insert of a new document or a
- * compare-and-set replacement on `version`, never a partial update (FerretDB applies a
- * compare-and-set replacement without reading the document, where a `$set` is a read and a
- * write back: scripts/ferretdb/patches).
+ * compare-and-set replacement on `version`, never a partial update (database-capabilities says
+ * why).
  */
 export interface StoredDocuments {
   find(id: string): Promise<StoredDocument | null>;

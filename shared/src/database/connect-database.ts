@@ -3,12 +3,10 @@ import type { Connection } from 'mongoose';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import { backoffDelay, sleep } from '../concurrency/timing';
+import { CONNECTION_POOL_SIZE } from './database-capabilities';
 
 // Query filters only take paths the schema knows; a stray key is dropped, not searched for.
 mongoose.set('strictQuery', true);
-
-/** Connections (so commands in flight) per service process; see the comment where it is used. */
-export const MAX_POOL_SIZE = 10;
 
 /**
  * Opens the service's own connection (not mongoose's global one, so several services can live in
@@ -34,15 +32,11 @@ export async function connectDatabase(
       bufferCommands: false,
       // Indexes are built once, by syncIndexes at start-up, not again on each model's first use.
       autoIndex: false,
-      // At most this many commands of this process at once. FerretDB on PostgreSQL answers an
-      // update by holding one connection of its pool (50) for the read while it waits for a
-      // second one for the write: 50 updates at once, from all its clients together, deadlock
-      // it for good. A service gains nothing from more: the database has two cores.
-      maxPoolSize: MAX_POOL_SIZE,
+      maxPoolSize: CONNECTION_POOL_SIZE,
       // A write is acknowledged once it is journaled on a majority of the replica set, so that a
       // 201, an ack or a "sent" never outlives a crash (MongoDB's default since 5.0, stated
-      // because every promise of the system rests on it). FerretDB accepts it and has its own
-      // rule: it acknowledges once PostgreSQL has the write's WAL on disk (scripts/ferretdb).
+      // because every promise of the system rests on it; see database-capabilities for the
+      // development database).
       writeConcern: { w: 'majority', journal: true },
       // Every command the driver sends is counted (db_commands_total): the round trips per
       // order are a figure of the benchmark.
@@ -70,16 +64,4 @@ export async function connectDatabase(
 
 export function isDatabaseUp(connection: Connection): boolean {
   return connection.readyState === mongoose.ConnectionStates.connected;
-}
-
-/**
- * Whether the server applies a conditional update atomically, as MongoDB does. FerretDB (v1)
- * reads the document and writes it back, so two processes' conditional updates of one document
- * can both succeed; it says who it is in `buildInfo`.
- */
-export async function hasAtomicUpdates(connection: Connection): Promise<boolean> {
-  const db = connection.db;
-  if (!db) throw new Error('The database connection is not open');
-  const info = await db.admin().buildInfo();
-  return !('ferretdbVersion' in info);
 }

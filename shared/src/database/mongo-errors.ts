@@ -1,7 +1,8 @@
+import { isStorageBackendUnavailable } from './database-capabilities';
+
 /**
- * A unique index refused the write. MongoDB and FerretDB both report it with code 11000 on
- * insert (FerretDB without `keyValue`); the code only relies on inserts being refused, since
- * FerretDB reports an update that breaks a unique index with a generic code 1.
+ * A unique index refused an insert (code 11000; without `keyValue` on some servers). The code
+ * relies on inserts only: see database-capabilities.
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -25,7 +26,7 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
   ) {
     return true;
   }
-  if (isBackendUnavailable(error)) return true;
+  if (isStorageBackendUnavailable(error)) return true;
   const name = candidate?.name;
   return (
     name === 'MongoNetworkError' ||
@@ -35,19 +36,5 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     name === 'MongoTopologyClosedError' ||
     name === 'MongoPoolClearedError' ||
     name === 'MongooseServerSelectionError'
-  );
-}
-
-/**
- * FerretDB answers with a generic server error when it cannot reach its own PostgreSQL (refused
- * for lack of connection slots, SQLSTATE 53300, or not answering): for the client that is the
- * database being unavailable, not a bad request.
- */
-function isBackendUnavailable(error: unknown): boolean {
-  const message = (error as { message?: unknown } | null)?.message;
-  return (
-    (error as { name?: unknown } | null)?.name === 'MongoServerError' &&
-    typeof message === 'string' &&
-    /failed to connect to `|SQLSTATE 53300/.test(message)
   );
 }

@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import { KeyedMutex } from '../concurrency/keyed-mutex';
+import { oneWriteAtATimePerDocument } from '../database/database-capabilities';
 
 /**
  * An index of what sits in a service's dead-letter queue. AMQP cannot look at a queue without
@@ -36,10 +36,9 @@ const deadLetterSchema = new Schema<DeadLetterDocument>(
 
 export class DeadLetterIndex {
   private readonly model: Model<DeadLetterDocument>;
-  // A replayed message that fails again is recorded while the replay removes its old record.
-  // On FerretDB each of the two is a read and a write, and interleaved they lose the new record:
-  // one at a time per event id.
-  private readonly locks = new KeyedMutex();
+  // A replayed message that fails again is recorded while the replay removes its old record:
+  // where each of the two is a read and a write, interleaved they lose the new record.
+  private readonly locks = oneWriteAtATimePerDocument();
 
   constructor(connection: Connection) {
     this.model = connection.model<DeadLetterDocument>('DeadLetter', deadLetterSchema);

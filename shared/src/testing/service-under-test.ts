@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { ConfigDefinition, ConfigOf } from '../config/config';
 import { loadConfig } from '../config/config';
-import type { RunningService } from '../lifecycle/service-host';
+import type { RunningService } from '../lifecycle/service-definition';
 import { EventProbe } from './event-probe';
 import { TcpProxy } from './tcp-proxy';
 import type { TestEnvironment } from './test-environment';

@@ -1,8 +1,5 @@
 import { MAX_ATTEMPTS_LIMIT, shortestRetrySpanMs } from '@ecommerce/shared';
 
-// The bus's own span, offered here too: the service logs it beside the attempts it chose.
-export { shortestRetrySpanMs };
-
 /**
  * How many attempts the event bus must give a notification so that an email or SMS provider
  * that is down for `outageMs` costs no notification (contract, behaviour 5).

@@ -1,5 +1,5 @@
-import { MAX_ATTEMPTS_LIMIT } from '@ecommerce/shared';
-import { attemptsForProviderOutage, shortestRetrySpanMs } from '../../src/domain/retry-budget';
+import { MAX_ATTEMPTS_LIMIT, shortestRetrySpanMs } from '@ecommerce/shared';
+import { attemptsForProviderOutage } from '../../src/domain/retry-budget';
 
 const defaults = {
   maxAttempts: 5,

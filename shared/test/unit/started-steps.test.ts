@@ -1,0 +1,87 @@
+import { StartedSteps } from '../../src/lifecycle/started-steps';
+import { createLogger } from '../../src';
+
+const logger = createLogger({ service: 'started-steps-test', level: 'silent' });
+
+describe('StartedSteps', () => {
+  it('stops the steps in the reverse order of their start, each with what it started', async () => {
+    const steps = new StartedSteps(logger);
+    const stopped: string[] = [];
+    await steps.run(
+      'database',
+      () => 'db',
+      (db) => void stopped.push(`database ${db}`),
+    );
+    await steps.run(
+      'bus',
+      async () => 'bus',
+      (bus) => void stopped.push(`bus ${bus}`),
+    );
+    await steps.run(
+      'http',
+      () => 3001,
+      (port) => void stopped.push(`http ${port}`),
+    );
+    await steps.stopAll();
+    expect(stopped).toEqual(['http 3001', 'bus bus', 'database db']);
+  });
+
+  it('stops what had started when a step fails to start, and rethrows', async () => {
+    const steps = new StartedSteps(logger);
+    const stopped: string[] = [];
+    await steps.run(
+      'database',
+      () => 'db',
+      () => void stopped.push('database'),
+    );
+    await steps.run(
+      'bus',
+      () => 'bus',
+      () => void stopped.push('bus'),
+    );
+    const failure = new Error('port in use');
+    await expect(
+      steps.run(
+        'http',
+        () => Promise.reject(failure),
+        () => void stopped.push('http'),
+      ),
+    ).rejects.toBe(failure);
+    expect(stopped).toEqual(['bus', 'database']);
+  });
+
+  it('stops every step even when one fails to stop, then throws the first failure', async () => {
+    const steps = new StartedSteps(logger);
+    const stopped: string[] = [];
+    await steps.run(
+      'database',
+      () => 'db',
+      () => void stopped.push('database'),
+    );
+    await steps.run(
+      'bus',
+      () => 'bus',
+      () => Promise.reject(new Error('bus close failed')),
+    );
+    await steps.run(
+      'http',
+      () => 'http',
+      () => void stopped.push('http'),
+    );
+    await expect(steps.stopAll()).rejects.toThrow('bus close failed');
+    expect(stopped).toEqual(['http', 'database']);
+  });
+
+  it('stops each step once', async () => {
+    const steps = new StartedSteps(logger);
+    let stops = 0;
+    await steps.run(
+      'database',
+      () => 'db',
+      () => void (stops += 1),
+    );
+    await steps.stopAll();
+    await steps.stopAll();
+    expect(stops).toBe(1);
+  });
+});
