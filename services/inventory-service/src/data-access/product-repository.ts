@@ -3,6 +3,7 @@ import { Schema } from 'mongoose';
 import type { AggregateStore, Decide, ServiceInfrastructure, Updated } from '@ecommerce/shared';
 import { aggregateSchema } from '@ecommerce/shared';
 import type { Hold, StockedProduct } from '../domain/inventory';
+import type { ProductRepositoryPort } from '../domain/inventory-ports';
 
 type ProductDocument = Omit<StockedProduct, 'productId'> & { _id: string };
 
@@ -30,7 +31,7 @@ const productSchema = aggregateSchema<Omit<StockedProduct, 'productId'>>(
  * a decision of the product's store: changes to one product are serialised and, while one write
  * is in flight, batched into the next (a hot product costs a write per batch, not per order).
  */
-export class ProductRepository {
+export class ProductRepository implements ProductRepositoryPort {
   private readonly model: Model<ProductDocument>;
   private readonly store: AggregateStore<StockedProduct>;
 

@@ -10,6 +10,7 @@ import type {
 } from '@ecommerce/shared';
 import { aggregateSchema } from '@ecommerce/shared';
 import type { Reservation } from '../domain/inventory';
+import type { ReservationRepositoryPort } from '../domain/inventory-ports';
 
 const reservationSchema = aggregateSchema<Omit<Reservation, 'orderId'>>(
   {
@@ -42,7 +43,7 @@ const reservationSchema = aggregateSchema<Omit<Reservation, 'orderId'>>(
  * `inventory.status.updated` it owes. Inserted once, already decided; the unique id is what
  * makes a redelivered order.created, or one that comes after a cancellation, find it.
  */
-export class ReservationRepository {
+export class ReservationRepository implements ReservationRepositoryPort {
   private readonly store: AggregateStore<Reservation>;
 
   constructor(connection: Connection, stores: ServiceInfrastructure['stores']) {

@@ -7,22 +7,17 @@ import type {
   Updated,
 } from '@ecommerce/shared';
 import { findPage } from '@ecommerce/shared';
-import type { Notification, NotificationStatus } from '../domain/notification';
+import type { Notification } from '../domain/notification';
+import type { NotificationFilter, NotificationRepositoryPort } from '../domain/notification-ports';
 import type { NotificationDocument } from './notification-model';
 import { notificationModel } from './notification-model';
-
-export interface NotificationFilter {
-  orderId?: string;
-  recipient?: string;
-  status?: NotificationStatus;
-}
 
 /**
  * Notifications in MongoDB, returned as plain `Notification` objects. Writes go through the
  * aggregate store: the insert claims a notification (unique `_id`), every later step is a
  * decision on its current state (claim an attempt, record the outcome, ask for a retry).
  */
-export class NotificationRepository {
+export class NotificationRepository implements NotificationRepositoryPort {
   private readonly model: Model<NotificationDocument>;
   private readonly store: AggregateStore<Notification>;
 

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { isDuplicateKeyError } from '@ecommerce/shared';
+import type { TemplateRepositoryPort } from '../domain/notification-ports';
 import type { NotificationTemplate, TemplateType } from '../domain/template';
 import type { TemplateDocument } from './template-model';
 import { templateId, templateModel } from './template-model';
@@ -10,7 +11,7 @@ import { templateId, templateModel } from './template-model';
  * insert, on a miss, and again every `refreshIntervalMs` (an edit made in the database, or a
  * template deleted there, shows up then).
  */
-export class TemplateRepository {
+export class TemplateRepository implements TemplateRepositoryPort {
   private readonly model: Model<TemplateDocument>;
   private cache = new Map<string, NotificationTemplate>();
   private refreshTimer?: NodeJS.Timeout;

@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
 import { isDuplicateKeyError } from '@ecommerce/shared';
+import type { IdempotencyClaim, IdempotencyKeyRepositoryPort } from '../domain/order-ports';
 
 interface IdempotencyKeyDocument {
   _id: string;
@@ -19,16 +20,11 @@ const idempotencyKeySchema = new Schema<IdempotencyKeyDocument>(
   { collection: 'idempotency_keys', versionKey: false },
 );
 
-export interface IdempotencyClaim {
-  orderId: string;
-  requestFingerprint: string;
-}
-
 /**
  * `Idempotency-Key`s of order requests. The first request to insert a key owns it (the insert is
  * atomic on the unique `_id`); later ones read which order and which request it stands for.
  */
-export class IdempotencyKeyRepository {
+export class IdempotencyKeyRepository implements IdempotencyKeyRepositoryPort {
   private readonly model: Model<IdempotencyKeyDocument>;
 
   constructor(connection: Connection) {

@@ -3,27 +3,22 @@ import type {
   AggregateStore,
   Decide,
   EventDraft,
-  OrderStatus,
   Page,
   ServiceInfrastructure,
   Updated,
 } from '@ecommerce/shared';
 import { findPage } from '@ecommerce/shared';
 import type { Order } from '../domain/order';
+import type { OrderFilter, OrderRepositoryPort } from '../domain/order-ports';
 import type { OrderDocument } from './order-model';
 import { orderModel } from './order-model';
-
-export interface OrderFilter {
-  userId?: string;
-  status?: OrderStatus;
-}
 
 /**
  * Orders in MongoDB. Writes go through the aggregate store (one insert with `order.created`; a
  * status change is one conditional write with its event); the list is a plain indexed query.
  * Returns plain `Order` objects, never documents.
  */
-export class OrderRepository {
+export class OrderRepository implements OrderRepositoryPort {
   private readonly model: Model<OrderDocument>;
   private readonly store: AggregateStore<Order>;
 

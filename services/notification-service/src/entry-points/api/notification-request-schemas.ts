@@ -3,7 +3,7 @@ import type { Page } from '@ecommerce/shared';
 import { paginationKeys } from '@ecommerce/shared';
 import type { NotificationRequest } from '../../domain/notification';
 import { NOTIFICATION_STATUSES } from '../../domain/notification';
-import type { NotificationFilter } from '../../data-access/notification-repository';
+import type { NotificationFilter } from '../../domain/notification-ports';
 
 const MAX_VARIABLES = 50;
 const MAX_VARIABLE_LENGTH = 1000;

@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { TemplateRepository } from '../../data-access/template-repository';
+import type { TemplateRepositoryPort } from '../../domain/notification-ports';
 
 /** Public: templates hold no personal data, and callers need their variables to send one. */
-export function templateRouter(templates: TemplateRepository): Router {
+export function templateRouter(templates: Pick<TemplateRepositoryPort, 'list'>): Router {
   const router = Router();
 
   router.get('/templates', (_req, res) => {

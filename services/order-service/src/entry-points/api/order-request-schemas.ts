@@ -1,7 +1,8 @@
 import Joi from 'joi';
-import type { OrderStatus, Page } from '@ecommerce/shared';
+import type { Page } from '@ecommerce/shared';
 import { paginationKeys, productIdSchema } from '@ecommerce/shared';
 import type { NewOrderRequest } from '../../domain/order';
+import type { OrderFilter } from '../../domain/order-ports';
 
 const MAX_ORDER_LINES = 50;
 const MAX_QUANTITY = 1000;
@@ -47,7 +48,7 @@ export const idempotencyKeyHeader = Joi.string()
       'another body a 409',
   );
 
-export const listOrdersQuery = Joi.object<{ userId?: string; status?: OrderStatus } & Page>({
+export const listOrdersQuery = Joi.object<OrderFilter & Page>({
   userId: Joi.string().min(1).max(100),
   status: Joi.string().valid('PENDING', 'CONFIRMED', 'CANCELLED'),
   ...paginationKeys,
