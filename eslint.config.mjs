@@ -19,6 +19,41 @@ export default tseslint.config(
     },
   },
   {
+    // The domain names facts (NotFoundError, ConflictError, InvalidError); what they mean over
+    // HTTP or on the bus is decided at the entry points. Everything comes through the shared
+    // index, which dependency-cruiser cannot see into, so the names are checked here.
+    files: ['services/*/src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@ecommerce/shared',
+              importNames: [
+                'AppError',
+                'PermanentError',
+                'badRequest',
+                'unauthorized',
+                'serviceUnavailable',
+                'BrokerUnavailableError',
+                'UnroutableMessageError',
+              ],
+              message:
+                'The domain throws domain errors (NotFoundError, ConflictError, InvalidError); the entry points map them to HTTP and the bus.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['express', 'express/**', 'amqplib', 'amqplib/**'],
+              message: 'The domain knows no transport: HTTP and the bus stay in the entry points.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Command-line scripts talk to a person on the terminal.
     files: ['scripts/**'],
     rules: { 'no-console': 'off' },

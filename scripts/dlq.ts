@@ -65,13 +65,13 @@ async function main(argv: string[]): Promise<number> {
 async function target(command: ServiceCommand): Promise<{ url: string; adminToken: string }> {
   let settings;
   try {
-    // Loaded only now: it pulls in the services' config and the built shared package, which
+    // Loaded only now: it pulls in the services' built packages (their config loaders), which
     // `--help` and usage errors do not need.
     const { loadAdminSettings } = await import('./dlq/service-config');
     settings = loadAdminSettings(command.service);
   } catch (error) {
-    if (isMissingModule(error, '@ecommerce/shared')) {
-      throw new CliError('The shared package is not built: run `npm run build` first.');
+    if (isMissingModule(error, '@ecommerce/')) {
+      throw new CliError('The packages are not built: run `npm run build` first.');
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(`Cannot read ${command.service}'s settings: ${reason}`);

@@ -9,22 +9,32 @@
  * environment, then its .env files. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
 import amqp from 'amqplib';
-import type { ConsumerPolicy, EventBus, EventType, ServiceConfig } from '@ecommerce/shared';
+import type {
+  ConsumerPolicy,
+  DatabaseCapabilities,
+  EventBus,
+  EventType,
+  ServiceConfig,
+} from '@ecommerce/shared';
 import {
   connectDatabase,
   createLogger,
   defineServiceTopology,
-  hasAtomicUpdates,
+  needsSingleActiveConsumer,
+  readDatabaseCapabilities,
   MigrationRefusedError,
   migrateWorkQueue,
 } from '@ecommerce/shared';
-import { loadInventoryServiceConfig } from '../services/inventory-service/src/config';
-import { subscribeInventoryHandlers } from '../services/inventory-service/src/entry-points/events/subscriptions';
-import { INVENTORY_CONSUMERS } from '../services/inventory-service/src/start';
-import { loadNotificationServiceConfig } from '../services/notification-service/src/config';
-import { subscribeNotificationHandlers } from '../services/notification-service/src/entry-points/events/subscriptions';
-import { loadOrderServiceConfig } from '../services/order-service/src/config';
-import { subscribeOrderHandlers } from '../services/order-service/src/entry-points/events/subscriptions';
+import {
+  INVENTORY_CONSUMERS,
+  loadInventoryServiceConfig,
+  subscribeInventoryHandlers,
+} from '@ecommerce/inventory-service';
+import {
+  loadNotificationServiceConfig,
+  subscribeNotificationHandlers,
+} from '@ecommerce/notification-service';
+import { loadOrderServiceConfig, subscribeOrderHandlers } from '@ecommerce/order-service';
 
 interface ServiceQueue {
   loadConfig: () => ServiceConfig;
@@ -91,9 +101,10 @@ async function migrate(
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     maxDeliveries: config.maxDeliveries,
-    singleActiveConsumer:
-      consumers === 'one-at-a-time-without-atomic-updates' &&
-      !(await databaseHasAtomicUpdates(config.mongodbUri)),
+    singleActiveConsumer: needsSingleActiveConsumer(
+      consumers,
+      await databaseCapabilities(config.mongodbUri),
+    ),
   });
   const connection = await amqp.connect(config.rabbitmqUrl);
   try {
@@ -112,11 +123,11 @@ async function migrate(
 }
 
 /** As the service decides it at start-up (shared/src/lifecycle/service-host.ts). */
-async function databaseHasAtomicUpdates(uri: string): Promise<boolean> {
+async function databaseCapabilities(uri: string): Promise<DatabaseCapabilities> {
   const logger = createLogger({ service: 'migrate-queues', level: 'error' });
   const db = await connectDatabase(uri, logger, { maxWaitMs: 10_000 });
   try {
-    return await hasAtomicUpdates(db);
+    return await readDatabaseCapabilities(db);
   } finally {
     await db.close();
   }

@@ -1,9 +1,9 @@
-import type { ServiceName } from '../../tests-e2e/support/system';
-import { SERVICES, System } from '../../tests-e2e/support/system';
+import { metricValue } from '@ecommerce/shared/testing';
+import type { ServiceName } from '@ecommerce/tests-e2e';
+import { SERVICES, System } from '@ecommerce/tests-e2e';
 import type { Calibration, PerService } from './commands';
 import { PollLedger, calibrate, perService, readCommandCounters, waitUntilQuiet } from './commands';
 import type { BenchConfig } from './config';
-import { metricValue } from '../../shared/src/testing/metrics-text';
 import { expectStatus, requestText } from './http';
 import { sleep } from './load';
 import type { OrderTimes } from './stats';

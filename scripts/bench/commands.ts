@@ -1,5 +1,5 @@
-import type { ServiceName } from '../../tests-e2e/support/system';
-import { SERVICES } from '../../tests-e2e/support/system';
+import type { ServiceName } from '@ecommerce/tests-e2e';
+import { SERVICES } from '@ecommerce/tests-e2e';
 import { requestText } from './http';
 
 /** A number per service: database commands, or commands per second. */

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { ADMIN_TOKEN } from '../../tests-e2e/support/system';
+import { ADMIN_TOKEN } from '@ecommerce/tests-e2e';
 
 /** No request may hang a phase: one that takes this long has failed. */
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@
  * The phases, each on an idle system and each leaving it idle again (drained) for the next one.
  * Each returns its figures and adds them to the report beside their targets.
  */
-import { SERVICES } from '../../tests-e2e/support/system';
+import { SERVICES } from '@ecommerce/tests-e2e';
 import type { BenchSystem, Drained, PhaseScope } from './bench-system';
 import type { Calibration, CommandWindow } from './commands';
 import { openCommandWindow, sum } from './commands';

@@ -1,4 +1,4 @@
-import type { ServiceName, System } from '../../tests-e2e/support/system';
+import type { ServiceName, System } from '@ecommerce/tests-e2e';
 import { sleep } from '../bench/load';
 import type { PlannedFault, Random } from './schedule';
 import { pick } from './schedule';

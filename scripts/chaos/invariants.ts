@@ -1,4 +1,4 @@
-import type { ServiceName } from '../../tests-e2e/support/system';
+import type { ServiceName } from '@ecommerce/tests-e2e';
 import type { Attempt } from './load';
 
 /** What the system holds once it is quiet, read through its API. */

@@ -1,5 +1,5 @@
-import type { ServiceName } from '../../tests-e2e/support/system';
-import { SERVICES } from '../../tests-e2e/support/system';
+import type { ServiceName } from '@ecommerce/tests-e2e';
+import { SERVICES } from '@ecommerce/tests-e2e';
 
 /**
  * Every fault the chaos run knows. "broker" and "database" faults sit between one service and

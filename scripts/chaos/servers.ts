@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually } from '../../shared/src/testing/eventually';
-import { freePort } from '../../tests-e2e/support/system';
+import { eventually } from '@ecommerce/shared/testing';
+import { freePort } from '@ecommerce/tests-e2e';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually } from '../../shared/src/testing/eventually';
-import { freePort } from '../../tests-e2e/support/system';
+import { eventually } from '@ecommerce/shared/testing';
+import { freePort } from '@ecommerce/tests-e2e';
 
 /** Where `scripts/lib/common.sh` (ensure_toxiproxy) installs Toxiproxy's server. */
 export const TOXIPROXY_SERVER =

@@ -1,6 +1,6 @@
-import { loadInventoryServiceConfig } from '../../services/inventory-service/src/config';
-import { loadNotificationServiceConfig } from '../../services/notification-service/src/config';
-import { loadOrderServiceConfig } from '../../services/order-service/src/config';
+import { loadInventoryServiceConfig } from '@ecommerce/inventory-service';
+import { loadNotificationServiceConfig } from '@ecommerce/notification-service';
+import { loadOrderServiceConfig } from '@ecommerce/order-service';
 import type { DlqService } from './dlq-cli';
 
 /** What the CLI needs of a service's settings. */

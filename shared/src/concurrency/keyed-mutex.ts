@@ -1,7 +1,7 @@
 /**
- * Runs work for the same key one at a time, in arrival order, within this process. The messaging
- * layer uses it for its own state changes (pausing and resuming the consumer, DLQ walks); writes
- * to documents are serialised by the aggregate store, which has its own queue per document.
+ * Runs work for the same key one at a time, in arrival order, within this process: writes to one
+ * document outside the aggregate store, which orders its own (the dead-letter index: one event
+ * id at a time). Work under one constant key needs no map: see Mutex (./mutex.ts).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();

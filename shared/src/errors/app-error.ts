@@ -20,11 +20,6 @@ export const badRequest = (message: string, details?: unknown, code = 'VALIDATIO
 export const unauthorized = (message = 'Missing or invalid admin token') =>
   new AppError(401, 'UNAUTHORIZED', message);
 
-export const notFound = (message: string, code = 'NOT_FOUND') => new AppError(404, code, message);
-
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new AppError(409, code, message, details);
-
 export const serviceUnavailable = (message: string, code = 'SERVICE_UNAVAILABLE') =>
   new AppError(503, code, message);
 

@@ -91,8 +91,6 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
   }),
 };
 
-export const eventTypes = Object.keys(eventDataSchemas) as EventType[];
-
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(eventDataSchemas, value);
 }

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, GetMessage } from 'amqplib';
-import { KeyedMutex } from '../concurrency/keyed-mutex';
+import { Mutex } from '../concurrency/mutex';
 import type { Logger } from '../logging/logger';
 import { withTraceContext } from '../observability/trace-context';
 import { sendConfirmed } from './amqp-helpers';
@@ -31,7 +31,7 @@ export interface DeadLetterSelection {
  */
 export class DeadLetterQueue {
   // One operation at a time: two walks of the queue would hide messages from each other.
-  private readonly mutex = new KeyedMutex();
+  private readonly mutex = new Mutex();
   /** The queue's depth when listing last indexed the broker's dead letters. */
   private depthIndexed?: number;
 
@@ -144,7 +144,7 @@ export class DeadLetterQueue {
   private eachMessage(
     visit: (channel: ConfirmChannel, message: GetMessage) => Promise<'stop' | void>,
   ): Promise<void> {
-    return this.mutex.run('dlq', async () => {
+    return this.mutex.run(async () => {
       const { deadLetterQueue } = this.deps.topology();
       const channel = await this.deps.openChannel();
       try {

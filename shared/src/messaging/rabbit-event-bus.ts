@@ -11,7 +11,7 @@ import type { DeadLetterIndex } from './dead-letters';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { AnyHandler } from './delivery-pipeline';
 import { DeliveryPipeline } from './delivery-pipeline';
-import { KeyedMutex } from '../concurrency/keyed-mutex';
+import { Mutex } from '../concurrency/mutex';
 import { settlesWithin } from '../concurrency/timing';
 import type { EventBus, EventHandler } from './event-bus';
 import type { ServiceTopology } from './topology';
@@ -53,7 +53,7 @@ export class RabbitEventBus implements EventBus {
   private stopping = false;
   /** Set while a dependency the handlers need (the database) is down: no messages are taken. */
   private paused = false;
-  private readonly consumerChanges = new KeyedMutex();
+  private readonly consumerChanges = new Mutex();
   readonly deadLetterQueue: DeadLetterQueue;
 
   constructor(private readonly options: RabbitEventBusOptions) {
@@ -200,7 +200,7 @@ export class RabbitEventBus implements EventBus {
         `Delay queue ${delayQueue} exists with other arguments than this version declares and is used as it is; to redeclare it, delete it once it is empty (its messages go back to ${topology.queue} as their delays run out) and restart the service`,
       );
     }
-    await this.consumerChanges.run('consumer', () => this.startConsuming(session));
+    await this.consumerChanges.run(() => this.startConsuming(session));
     this.options.logger.info('Declared topology', {
       queue: topology.queue,
       asDeclared: declared.workQueue === 'as-declared',
@@ -230,7 +230,7 @@ export class RabbitEventBus implements EventBus {
    * consuming again on its own if it should.
    */
   private changeConsumer(change: () => Promise<void>): Promise<void> {
-    return this.consumerChanges.run('consumer', change).catch((error: unknown) => {
+    return this.consumerChanges.run(change).catch((error: unknown) => {
       this.options.logger.warn('Could not change the consumer; reconnecting', errorFields(error));
       this.connection.reset();
     });

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { AppError, badRequest, conflict } from '../../src/errors/app-error';
+import { AppError, badRequest, unauthorized } from '../../src/errors/app-error';
 import { ConflictError, InvalidError, NotFoundError } from '../../src/errors/domain-errors';
 import { toHttpError } from '../../src/http/error-handler';
 import { BrokerUnavailableError } from '../../src/messaging/rabbit-event-bus';
@@ -18,7 +18,7 @@ const shapeOf = (error: AppError) => ({
 
 describe('toHttpError', () => {
   it('when an AppError is thrown, then it passes through unchanged', () => {
-    const error = conflict('ORDER_NOT_CANCELLABLE', 'Cannot cancel confirmed order', { id: 1 });
+    const error = unauthorized();
     expect(toHttpError(error)).toBe(error);
     const invalid = badRequest('Order is invalid', [{ path: 'userId' }]);
     expect(toHttpError(invalid)).toBe(invalid);

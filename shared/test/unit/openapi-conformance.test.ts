@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import Joi from 'joi';
 import request from 'supertest';
-import { notFound } from '../../src/errors/app-error';
+import { NotFoundError } from '../../src/errors/domain-errors';
 import { createHttpApp } from '../../src/http/create-http-app';
 import { ServiceMetrics } from '../../src/http/metrics';
 import { buildOpenApiDocument, errorResponse } from '../../src/http/openapi';
@@ -61,9 +61,9 @@ function itemsRouter(): Router {
         res.status(418).json({ id: 'x' });
         break;
       case 'other-code':
-        throw notFound('No item', 'SOMETHING_ELSE');
+        throw new NotFoundError('SOMETHING_ELSE', 'No item');
       case 'missing':
-        throw notFound('No item', 'ITEM_NOT_FOUND');
+        throw new NotFoundError('ITEM_NOT_FOUND', 'No item');
       case 'text':
         res.type('text').send('x');
         break;
