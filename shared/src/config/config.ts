@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import Joi from 'joi';
-import { MAX_ATTEMPTS_LIMIT } from '../messaging/retry-schedule';
+import type Joi from 'joi';
 
 /** One setting: the environment variable it comes from, what it means, and its type with default. */
 export interface Setting<T> {
@@ -47,99 +46,6 @@ export function loadConfig<D extends ConfigDefinition>(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as ConfigOf<D>;
-}
-
-/** The settings every service has; each service adds its own defaults and extra settings. */
-export function serviceSettings(defaults: { port: number; database: string }) {
-  return {
-    port: setting('PORT', 'HTTP port', Joi.number().port().default(defaults.port)),
-    logLevel: setting(
-      'LOG_LEVEL',
-      'winston log level (silent: no logs, for tests)',
-      Joi.string().valid('silent', 'error', 'warn', 'info', 'debug').default('info'),
-    ),
-    mongodbUri: setting(
-      'MONGODB_URI',
-      'MongoDB connection string, database included',
-      // Not Joi's uri(): a replica set's string lists its members, host:port,host:port, which
-      // no single-host URI grammar accepts.
-      Joi.string()
-        .pattern(/^mongodb(\+srv)?:\/\/[^\s/]+(\/\S*)?$/, 'mongodb:// or mongodb+srv:// URI')
-        .default(`mongodb://127.0.0.1:27017/${defaults.database}`),
-    ),
-    rabbitmqUrl: setting(
-      'RABBITMQ_URL',
-      'AMQP URL of RabbitMQ',
-      Joi.string()
-        .uri({ scheme: ['amqp', 'amqps'] })
-        .default('amqp://user:password@127.0.0.1:5672'),
-    ),
-    eventExchange: setting(
-      'EVENT_EXCHANGE',
-      'Topic exchange all events are published to',
-      Joi.string().default('ecommerce.events'),
-    ),
-    adminToken: setting(
-      'ADMIN_TOKEN',
-      'Bearer token of the admin routes',
-      Joi.string().min(8).default('dev-admin-token-change-me'),
-    ),
-    prefetch: setting(
-      'PREFETCH',
-      'Messages a service handles at once',
-      Joi.number().integer().min(1).max(1000).default(10),
-    ),
-    maxAttempts: setting(
-      'MAX_ATTEMPTS',
-      'Attempts per message before it is dead-lettered',
-      Joi.number().integer().min(1).max(MAX_ATTEMPTS_LIMIT).default(5),
-    ),
-    maxDeliveries: setting(
-      'MAX_DELIVERIES',
-      'Deliveries of a message without an ack (its handler never finished: a crash, a dropped connection) before the broker dead-letters it',
-      Joi.number().integer().min(1).max(100).default(5),
-    ),
-    retryBaseDelayMs: setting(
-      'RETRY_BASE_DELAY_MS',
-      'Delay before the first retry; doubles per attempt',
-      Joi.number().integer().min(1).default(1000),
-    ),
-    reconnectMaxDelayMs: setting(
-      'RECONNECT_MAX_DELAY_MS',
-      'Longest wait between two attempts to reconnect to RabbitMQ (consuming again within about this long of its return)',
-      Joi.number().integer().min(100).default(1_000),
-    ),
-    outboxPollIntervalMs: setting(
-      'OUTBOX_POLL_INTERVAL_MS',
-      'How often the outbox scan runs while this process has unpublished events (and every tenth interval regardless)',
-      Joi.number().integer().min(10).default(1000),
-    ),
-    retentionHours: setting(
-      'RETENTION_HOURS',
-      'How long idempotency keys are kept (the contract keeps them 24 h at least)',
-      Joi.number().min(24).default(48),
-    ),
-    shutdownTimeoutMs: setting(
-      'SHUTDOWN_TIMEOUT_MS',
-      'Longest a graceful shutdown may take before the process exits anyway',
-      Joi.number().integer().min(100).default(8000),
-    ),
-  };
-}
-
-export type ServiceSettings = ReturnType<typeof serviceSettings>;
-export type ServiceConfig = ConfigOf<ServiceSettings>;
-
-/**
- * Loads a service's settings: the process environment first, then the service's own `.env`,
- * then the repository's `.env` (two levels up from the service's folder), then defaults.
- */
-export function loadServiceConfig<D extends ConfigDefinition>(
-  definition: D,
-  serviceRoot: string,
-  env: NodeJS.ProcessEnv = process.env,
-): ConfigOf<D> {
-  return loadConfig(definition, { env, envFiles: serviceEnvFiles(serviceRoot) });
 }
 
 /** A service's `.env`, then the repo's: where its settings come from beside the environment. */

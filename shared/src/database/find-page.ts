@@ -1,5 +1,10 @@
 import type { FilterQuery, Model } from 'mongoose';
-import type { Page } from '../http/pagination';
+
+/** Which page of a list: at most `limit` items after skipping `offset`. */
+export interface Page {
+  limit: number;
+  offset: number;
+}
 
 /**
  * One page of the documents matching `filter`, newest first (ties broken by id, so pages never

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger';
 import { errorHandler, unknownRoute } from './error-handler';
 import type { HealthCheck } from './health';
 import { healthReport } from './health';
-import type { ServiceMetrics } from './metrics';
+import type { ServiceMetrics } from '../observability/metrics';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 const BODY_LIMIT = '100kb';

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { DeadLetterSelection } from '../messaging/dead-letter-queue';
-import type { Page } from './pagination';
+import type { Page } from '../database/find-page';
 import { paginationKeys } from './pagination';
 
 // The requests of the dead-letter routes (messaging/dead-letter-routes.ts): what they validate,

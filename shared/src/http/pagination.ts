@@ -17,8 +17,3 @@ export const paginationKeys = {
     .default(0)
     .description('How many items to skip'),
 };
-
-export interface Page {
-  limit: number;
-  offset: number;
-}

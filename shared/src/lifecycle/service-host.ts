@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import { AggregateStores } from '../aggregates/aggregate-stores';
 import { settlesWithin } from '../concurrency/timing';
-import type { ServiceConfig } from '../config/config';
+import type { ServiceConfig } from './service-settings';
 import { connectDatabase, isDatabaseUp } from '../database/connect-database';
 import {
   needsSingleActiveConsumer,
@@ -14,10 +14,10 @@ import {
 import { apiDocsRouter } from '../http/api-docs-routes';
 import { createHttpApp } from '../http/create-http-app';
 import { upOrDown } from '../http/health';
-import { ServiceMetrics } from '../http/metrics';
+import { ServiceMetrics } from '../observability/metrics';
 import type { Logger } from '../logging/logger';
 import { createLogger, errorFields } from '../logging/logger';
-import { deadLetterRouter } from '../messaging/dead-letter-routes';
+import { deadLetterRouter } from '../http/dead-letter-routes';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
 import type {

@@ -4,7 +4,7 @@ import { PermanentError } from '../errors/app-error';
 import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
 import { parseEvent } from '../events/envelope';
-import type { ConsumeOutcome, ServiceMetrics } from '../http/metrics';
+import type { ConsumeOutcome, ServiceMetrics } from '../observability/metrics';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';

@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
-import type { ServiceMetrics } from '../http/metrics';
+import type { ServiceMetrics } from '../observability/metrics';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 import { declareTopology, publishConfirmed } from './amqp-helpers';

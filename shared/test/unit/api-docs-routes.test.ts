@@ -3,7 +3,7 @@ import request from 'supertest';
 import { apiDocsRouter } from '../../src/http/api-docs-routes';
 import { createHttpApp } from '../../src/http/create-http-app';
 import { serviceApiDocument } from '../../src/http/host-openapi';
-import { ServiceMetrics } from '../../src/http/metrics';
+import { ServiceMetrics } from '../../src/observability/metrics';
 import { createLogger } from '../../src/logging/logger';
 import { localAssetsOf } from '../../src/testing/api-document-checks';
 

@@ -1,6 +1,6 @@
 // Static checks of what runs the system outside the TypeScript code: the demo's
 // docker-compose.yml, the Dockerfile and the .env.example files, against the settings the
-// services know (shared/src/config/config.ts). Needs no Docker and no running server.
+// services know (shared/src/lifecycle/service-settings.ts). Needs no Docker and no running server.
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';

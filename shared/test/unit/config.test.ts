@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Joi from 'joi';
-import { ConfigError, loadConfig, serviceSettings, setting } from '../../src/config/config';
+import { ConfigError, loadConfig, setting } from '../../src/config/config';
+import { serviceSettings } from '../../src/lifecycle/service-settings';
 import { MAX_ATTEMPTS_LIMIT } from '../../src/messaging/retry-schedule';
 
 const definition = {

@@ -6,10 +6,10 @@ import {
   deadLetterListQuery,
   deadLetterReplayBody,
 } from '../../src/http/dead-letter-request-schemas';
-import { ServiceMetrics } from '../../src/http/metrics';
+import { ServiceMetrics } from '../../src/observability/metrics';
 import { createLogger } from '../../src/logging/logger';
 import type { DeadLetterQueue } from '../../src/messaging/dead-letter-queue';
-import { deadLetterRouter } from '../../src/messaging/dead-letter-routes';
+import { deadLetterRouter } from '../../src/http/dead-letter-routes';
 
 // The dead-letter routes validate with the schemas their API document is built from
 // (dead-letter-request-schemas.ts): whatever a schema refuses, the route refuses with a 400.

@@ -3,7 +3,7 @@ import Joi from 'joi';
 import request from 'supertest';
 import { NotFoundError } from '../../src/errors/domain-errors';
 import { createHttpApp } from '../../src/http/create-http-app';
-import { ServiceMetrics } from '../../src/http/metrics';
+import { ServiceMetrics } from '../../src/observability/metrics';
 import { buildOpenApiDocument, errorResponse } from '../../src/http/openapi';
 import { createLogger } from '../../src/logging/logger';
 import {

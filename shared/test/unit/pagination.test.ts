@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { AppError } from '../../src/errors/app-error';
-import type { Page } from '../../src/http/pagination';
+import type { Page } from '../../src/database/find-page';
 import { MAX_PAGE_SIZE, paginationKeys } from '../../src/http/pagination';
 import { validate } from '../../src/http/validation';
 

@@ -3,10 +3,10 @@ import {
   deadLetterDiscardBody as discardBody,
   deadLetterListQuery as listQuery,
   deadLetterReplayBody as replayBody,
-} from '../http/dead-letter-request-schemas';
-import { requireAdmin } from '../http/require-admin';
-import { validate, validateBody } from '../http/validation';
-import type { DeadLetterQueue } from './dead-letter-queue';
+} from './dead-letter-request-schemas';
+import { requireAdmin } from './require-admin';
+import { validate, validateBody } from './validation';
+import type { DeadLetterQueue } from '../messaging/dead-letter-queue';
 
 /** The contract's dead-letter routes, the same on every service (admin only). */
 export function deadLetterRouter(deadLetters: DeadLetterQueue, adminToken: string): Router {
