@@ -1,5 +1,6 @@
-// Helpers for the project's integration and end-to-end tests (imported as
-// `@ecommerce/shared/testing`). They talk to the real broker and database.
+// Helpers for the project's tests (imported as `@ecommerce/shared/testing`): the harness of the
+// integration and end-to-end tests, which talk to the real broker and database, and fakes that
+// stand in for them in unit tests (in-memory-aggregates: the aggregate store).
 export * from './eventually';
 export * from './gate';
 export * from './test-environment';
@@ -10,3 +11,4 @@ export * from './test-events';
 export * from './openapi-conformance';
 export * from './api-document-checks';
 export * from './metrics-text';
+export * from './in-memory-aggregates';

@@ -3,10 +3,22 @@ import { createLogger } from '../../src';
 
 const logger = createLogger({ service: 'started-steps-test', level: 'silent' });
 
+/** Steps that note their stops in `stopped`; `start(name)` runs a step that stops cleanly. */
+function recordingSteps() {
+  const steps = new StartedSteps(logger);
+  const stopped: string[] = [];
+  const start = (name: string) =>
+    steps.run(
+      name,
+      () => name,
+      () => void stopped.push(name),
+    );
+  return { steps, stopped, start };
+}
+
 describe('StartedSteps', () => {
   it('stops the steps in the reverse order of their start, each with what it started', async () => {
-    const steps = new StartedSteps(logger);
-    const stopped: string[] = [];
+    const { steps, stopped } = recordingSteps();
     await steps.run(
       'database',
       () => 'db',
@@ -27,18 +39,9 @@ describe('StartedSteps', () => {
   });
 
   it('stops what had started when a step fails to start, and rethrows', async () => {
-    const steps = new StartedSteps(logger);
-    const stopped: string[] = [];
-    await steps.run(
-      'database',
-      () => 'db',
-      () => void stopped.push('database'),
-    );
-    await steps.run(
-      'bus',
-      () => 'bus',
-      () => void stopped.push('bus'),
-    );
+    const { steps, stopped, start } = recordingSteps();
+    await start('database');
+    await start('bus');
     const failure = new Error('port in use');
     await expect(
       steps.run(
@@ -51,37 +54,23 @@ describe('StartedSteps', () => {
   });
 
   it('stops every step even when one fails to stop, then throws the first failure', async () => {
-    const steps = new StartedSteps(logger);
-    const stopped: string[] = [];
-    await steps.run(
-      'database',
-      () => 'db',
-      () => void stopped.push('database'),
-    );
+    const { steps, stopped, start } = recordingSteps();
+    await start('database');
     await steps.run(
       'bus',
       () => 'bus',
       () => Promise.reject(new Error('bus close failed')),
     );
-    await steps.run(
-      'http',
-      () => 'http',
-      () => void stopped.push('http'),
-    );
+    await start('http');
     await expect(steps.stopAll()).rejects.toThrow('bus close failed');
     expect(stopped).toEqual(['http', 'database']);
   });
 
   it('stops each step once', async () => {
-    const steps = new StartedSteps(logger);
-    let stops = 0;
-    await steps.run(
-      'database',
-      () => 'db',
-      () => void (stops += 1),
-    );
+    const { steps, stopped, start } = recordingSteps();
+    await start('database');
     await steps.stopAll();
     await steps.stopAll();
-    expect(stops).toBe(1);
+    expect(stopped).toEqual(['database']);
   });
 });

@@ -1,11 +1,10 @@
-import type { Decide, EventDraft, Updated } from '@ecommerce/shared';
-import { orderCreatedEvent, orderStatusUpdatedEvent } from '@ecommerce/shared/testing';
+import {
+  InMemoryAggregates,
+  orderCreatedEvent,
+  orderStatusUpdatedEvent,
+} from '@ecommerce/shared/testing';
 import type { Reservation, StockedProduct } from '../../src/domain/inventory';
-import type {
-  InventoryDependencies,
-  ProductRepositoryPort,
-  ReservationRepositoryPort,
-} from '../../src/domain/inventory-ports';
+import type { InventoryDependencies } from '../../src/domain/inventory-ports';
 import { reserveStock } from '../../src/domain/reserve-stock';
 import { setProductStock } from '../../src/domain/set-stock';
 import { settleReservation } from '../../src/domain/settle-reservation';
@@ -13,94 +12,35 @@ import { newProduct } from '../../src/domain/stock-rules';
 
 // The use cases against in-memory ports: what an order does to the stock, without a database.
 
-/** Aggregates in a map, each change decided on the current state, as the aggregate store does. */
-class InMemoryAggregates<S> {
-  readonly byId = new Map<string, S>();
-  /** The events every write carried, in order: what the outbox would publish. */
-  readonly events: EventDraft[] = [];
-
-  async create(id: string, state: S, events: EventDraft[] = []): Promise<boolean> {
-    if (this.byId.has(id)) return false;
-    this.byId.set(id, state);
-    this.events.push(...events);
-    return true;
-  }
-
-  async read(id: string): Promise<S | null> {
-    return this.byId.get(id) ?? null;
-  }
-
-  async update<R>(id: string, decide: Decide<S, R>): Promise<Updated<S, R> | null> {
-    const current = this.byId.get(id);
-    if (current === undefined) return null;
-    const change = decide(current);
-    if (change?.next === undefined)
-      return { state: current, changed: false, result: change?.result };
-    this.byId.set(id, change.next);
-    this.events.push(...(change.events ?? []));
-    return { state: change.next, changed: true, result: change.result };
-  }
-}
-
-class InMemoryProducts implements ProductRepositoryPort {
-  readonly aggregates = new InMemoryAggregates<StockedProduct>();
-
-  async list(): Promise<StockedProduct[]> {
-    return [...this.aggregates.byId.values()];
-  }
-
-  findById(productId: string): Promise<StockedProduct | null> {
-    return this.aggregates.read(productId);
-  }
-
-  create(product: StockedProduct): Promise<boolean> {
-    return this.aggregates.create(product.productId, product);
-  }
-
-  update<R = undefined>(
-    productId: string,
-    decide: Decide<StockedProduct, R>,
-  ): Promise<Updated<StockedProduct, R> | null> {
-    return this.aggregates.update(productId, decide);
-  }
-}
-
-class InMemoryReservations implements ReservationRepositoryPort {
-  readonly aggregates = new InMemoryAggregates<Reservation>();
-
-  findByOrderId(orderId: string): Promise<Reservation | null> {
-    return this.aggregates.read(orderId);
-  }
-
-  create(reservation: Reservation, events?: EventDraft[]): Promise<boolean> {
-    return this.aggregates.create(reservation.orderId, reservation, events);
-  }
-
-  update<R = undefined>(
-    orderId: string,
-    decide: Decide<Reservation, R>,
-  ): Promise<Updated<Reservation, R> | null> {
-    return this.aggregates.update(orderId, decide);
-  }
-}
-
 /** Laptops (10 available) and mice (1 available). */
 function inMemoryInventory() {
-  const products = new InMemoryProducts();
-  const reservations = new InMemoryReservations();
-  for (const product of [newProduct('laptop', 10, 'Laptop'), newProduct('mouse', 1, 'Mouse')]) {
-    products.aggregates.byId.set(product.productId, product);
-  }
-  const dependencies: InventoryDependencies = { products, reservations };
+  const stocked = [newProduct('laptop', 10, 'Laptop'), newProduct('mouse', 1, 'Mouse')];
+  const products = new InMemoryAggregates<StockedProduct>(
+    stocked.map((product) => [product.productId, product]),
+  );
+  const reservations = new InMemoryAggregates<Reservation>();
+  // What the repositories do with their aggregate stores (product-repository.ts and
+  // reservation-repository.ts).
+  const dependencies: InventoryDependencies = {
+    products: {
+      list: async () => [...products.states.values()],
+      findById: (productId) => products.read(productId),
+      create: (product) => products.create(product.productId, product),
+      update: (productId, decide) => products.update(productId, decide),
+    },
+    reservations: {
+      findByOrderId: (orderId) => reservations.read(orderId),
+      create: (reservation, events) =>
+        reservations.create(reservation.orderId, reservation, events),
+      update: (orderId, decide) => reservations.update(orderId, decide),
+    },
+  };
   const stock = (productId: string) => {
-    const { available, reserved, holds } = products.aggregates.byId.get(productId) ?? {};
+    const { available, reserved, holds } = products.states.get(productId) ?? {};
     return { available, reserved, holds: holds?.length };
   };
   const answers = () =>
-    reservations.aggregates.events.map((event) => ({
-      eventType: event.eventType,
-      data: event.data,
-    }));
+    reservations.events.map((event) => ({ eventType: event.eventType, data: event.data }));
   return { dependencies, reservations, stock, answers };
 }
 
@@ -117,7 +57,7 @@ describe('reserveStock', () => {
 
     expect(stock('laptop')).toEqual({ available: 8, reserved: 2, holds: 1 });
     expect(stock('mouse')).toEqual({ available: 0, reserved: 1, holds: 1 });
-    expect(reservations.aggregates.byId.get('order-1')?.status).toBe('RESERVED');
+    expect(reservations.states.get('order-1')?.status).toBe('RESERVED');
     expect(answers()).toEqual([
       { eventType: 'inventory.status.updated', data: { orderId: 'order-1', status: 'SUCCESS' } },
     ]);
@@ -134,7 +74,7 @@ describe('reserveStock', () => {
 
     expect(stock('laptop')).toEqual({ available: 10, reserved: 0, holds: 0 });
     expect(stock('mouse')).toEqual({ available: 1, reserved: 0, holds: 0 });
-    expect(reservations.aggregates.byId.get('order-1')?.status).toBe('REJECTED');
+    expect(reservations.states.get('order-1')?.status).toBe('REJECTED');
     expect(answers()).toEqual([
       {
         eventType: 'inventory.status.updated',
@@ -181,7 +121,7 @@ describe('reserveStock', () => {
     await settleReservation(orderStatusUpdatedEvent('order-1', 'CANCELLED'), dependencies);
     await reserveStock(orderCreatedEvent('order-1', twoLaptopsAndAMouse), dependencies);
 
-    expect(reservations.aggregates.byId.get('order-1')?.status).toBe('VOIDED');
+    expect(reservations.states.get('order-1')?.status).toBe('VOIDED');
     expect(stock('laptop')).toEqual({ available: 10, reserved: 0, holds: 0 });
     expect(stock('mouse')).toEqual({ available: 1, reserved: 0, holds: 0 });
     expect(answers()).toEqual([]);
@@ -195,7 +135,7 @@ describe('settleReservation', () => {
 
     await settleReservation(orderStatusUpdatedEvent('order-1', 'CONFIRMED'), dependencies);
 
-    expect(reservations.aggregates.byId.get('order-1')?.status).toBe('COMMITTED');
+    expect(reservations.states.get('order-1')?.status).toBe('COMMITTED');
     expect(stock('laptop')).toEqual({ available: 8, reserved: 0, holds: 0 });
   });
 
@@ -205,7 +145,7 @@ describe('settleReservation', () => {
 
     await settleReservation(orderStatusUpdatedEvent('order-1', 'CANCELLED'), dependencies);
 
-    expect(reservations.aggregates.byId.get('order-1')?.status).toBe('RELEASED');
+    expect(reservations.states.get('order-1')?.status).toBe('RELEASED');
     expect(stock('laptop')).toEqual({ available: 10, reserved: 0, holds: 0 });
     expect(stock('mouse')).toEqual({ available: 1, reserved: 0, holds: 0 });
   });

@@ -1,11 +1,10 @@
-import type { Decide, EventDraft, Updated } from '@ecommerce/shared';
 import { createLogger } from '@ecommerce/shared';
+import { InMemoryAggregates } from '@ecommerce/shared/testing';
 import { defaultTemplates } from '../../src/domain/default-templates';
 import type { Notification } from '../../src/domain/notification';
 import { DeliveryFailedError, TemplateNotFoundError } from '../../src/domain/notification-errors';
 import type {
   NotificationDependencies,
-  NotificationRepositoryPort,
   TemplateRepositoryPort,
 } from '../../src/domain/notification-ports';
 import type { NotificationProvider, OutgoingMessage } from '../../src/domain/notification-provider';
@@ -16,41 +15,6 @@ import type { NotificationTemplate, TemplateType } from '../../src/domain/templa
 
 // The use cases against in-memory ports and scripted providers: what is stored and what is sent,
 // without a database, a broker or a mail server.
-
-/** Notifications in a map, each change decided on the current state, as the aggregate store does. */
-class InMemoryNotifications implements NotificationRepositoryPort {
-  readonly byId = new Map<string, Notification>();
-  /** The events every write carried, in order: what the outbox would publish. */
-  readonly events: EventDraft[] = [];
-
-  async insert(notification: Notification): Promise<boolean> {
-    if (this.byId.has(notification.id)) return false;
-    this.byId.set(notification.id, notification);
-    return true;
-  }
-
-  async findById(id: string): Promise<Notification | null> {
-    return this.byId.get(id) ?? null;
-  }
-
-  async update<R = undefined>(
-    id: string,
-    decide: Decide<Notification, R>,
-  ): Promise<Updated<Notification, R> | null> {
-    const current = this.byId.get(id);
-    if (!current) return null;
-    const change = decide(current);
-    if (change?.next === undefined)
-      return { state: current, changed: false, result: change?.result };
-    this.byId.set(id, change.next);
-    this.events.push(...(change.events ?? []));
-    return { state: change.next, changed: true, result: change.result };
-  }
-
-  async list(): Promise<never> {
-    throw new Error('Listing is an entry point query, not used by the use cases');
-  }
-}
 
 class InMemoryTemplates implements TemplateRepositoryPort {
   constructor(private readonly templates: NotificationTemplate[]) {}
@@ -80,14 +44,21 @@ function scriptedProvider(name: string) {
 }
 
 function inMemoryNotificationService() {
-  const notifications = new InMemoryNotifications();
+  const notifications = new InMemoryAggregates<Notification>();
   const byChannel = {
     email: scriptedProvider('smtp'),
     sms: scriptedProvider('sms-gateway'),
     log: scriptedProvider('log'),
   };
   const dependencies: NotificationDependencies = {
-    notifications,
+    // What the repository does with its aggregate store (notification-repository.ts).
+    notifications: {
+      insert: (notification) => notifications.create(notification.id, notification),
+      findById: (id) => notifications.read(id),
+      update: (id, decide) => notifications.update(id, decide),
+      list: () =>
+        Promise.reject(new Error('Listing is an entry point query, not used by the use cases')),
+    },
     templates: new InMemoryTemplates(defaultTemplates),
     providers: {
       email: byChannel.email.provider,
@@ -124,7 +95,7 @@ describe('sendNotification', () => {
       provider: 'smtp',
       providerMessageId: `smtp-${sent.id}`,
     });
-    expect(notifications.byId.get(sent.id)).toEqual(sent);
+    expect(notifications.states.get(sent.id)).toEqual(sent);
     expect(notifications.events).toEqual([]);
   });
 
@@ -159,7 +130,7 @@ describe('sendNotification', () => {
     await expect(
       sendNotification({ ...emailRequest, template: 'no_such_template' }, dependencies),
     ).rejects.toThrow(TemplateNotFoundError);
-    expect(notifications.byId.size).toBe(0);
+    expect(notifications.states.size).toBe(0);
   });
 });
 
@@ -180,7 +151,7 @@ describe('notifyOrderStatusChanged', () => {
 
     expect(sends.email.send).toHaveBeenCalledTimes(1);
     expect(sends.sms.send).toHaveBeenCalledTimes(1);
-    expect([...notifications.byId.values()].map(({ type, status }) => [type, status])).toEqual([
+    expect([...notifications.states.values()].map(({ type, status }) => [type, status])).toEqual([
       ['email', 'SENT'],
       ['sms', 'SENT'],
     ]);
@@ -208,6 +179,6 @@ describe('notifyOrderStatusChanged', () => {
     expect(sends.log.send).toHaveBeenCalledWith(
       expect.objectContaining({ channel: 'log', recipient: 'user-1' }),
     );
-    expect(notifications.byId.size).toBe(1);
+    expect(notifications.states.size).toBe(1);
   });
 });

@@ -1,5 +1,4 @@
-import type { Decide, EventDraft, Updated } from '@ecommerce/shared';
-import { inventoryStatusUpdatedEvent } from '@ecommerce/shared/testing';
+import { InMemoryAggregates, inventoryStatusUpdatedEvent } from '@ecommerce/shared/testing';
 import { applyInventoryResult } from '../../src/domain/apply-inventory-result';
 import { cancelOrder } from '../../src/domain/cancel-order';
 import type { NewOrderRequest, Order } from '../../src/domain/order';
@@ -12,47 +11,11 @@ import type {
   IdempotencyClaim,
   IdempotencyKeyRepositoryPort,
   OrderDependencies,
-  OrderRepositoryPort,
 } from '../../src/domain/order-ports';
 import { CANCELLED_BY_CUSTOMER } from '../../src/domain/order-rules';
 import { placeOrder } from '../../src/domain/place-order';
 
 // The use cases against in-memory ports: their decisions, without a database or a broker.
-
-/** Orders in a map; the events each write carries are kept in order, as the outbox would. */
-class InMemoryOrders implements OrderRepositoryPort {
-  readonly byId = new Map<string, Order>();
-  readonly events: EventDraft[] = [];
-
-  async insert(order: Order, event: EventDraft): Promise<boolean> {
-    if (this.byId.has(order.id)) return false;
-    this.byId.set(order.id, order);
-    this.events.push(event);
-    return true;
-  }
-
-  async findById(id: string): Promise<Order | null> {
-    return this.byId.get(id) ?? null;
-  }
-
-  async update<R = undefined>(
-    id: string,
-    decide: Decide<Order, R>,
-  ): Promise<Updated<Order, R> | null> {
-    const current = this.byId.get(id);
-    if (!current) return null;
-    const change = decide(current);
-    if (change?.next === undefined)
-      return { state: current, changed: false, result: change?.result };
-    this.byId.set(id, change.next);
-    this.events.push(...(change.events ?? []));
-    return { state: change.next, changed: true, result: change.result };
-  }
-
-  async list(): Promise<never> {
-    throw new Error('Listing is an entry point query, not used by the use cases');
-  }
-}
 
 class InMemoryIdempotencyKeys implements IdempotencyKeyRepositoryPort {
   private readonly claims = new Map<string, IdempotencyClaim>();
@@ -66,10 +29,17 @@ class InMemoryIdempotencyKeys implements IdempotencyKeyRepositoryPort {
 }
 
 function inMemoryDependencies() {
-  const orders = new InMemoryOrders();
+  const orders = new InMemoryAggregates<Order>();
   const statusesReached: Array<Pick<Order, 'id' | 'status'>> = [];
   const dependencies: OrderDependencies = {
-    orders,
+    // What the order repository does with its aggregate store (order-repository.ts).
+    orders: {
+      insert: (order, event) => orders.create(order.id, order, [event]),
+      findById: (id) => orders.read(id),
+      update: (id, decide) => orders.update(id, decide),
+      list: () =>
+        Promise.reject(new Error('Listing is an entry point query, not used by the use cases')),
+    },
     idempotencyKeys: new InMemoryIdempotencyKeys(),
     lifecycle: { statusReached: ({ id, status }) => statusesReached.push({ id, status }) },
   };
@@ -90,7 +60,7 @@ describe('placeOrder', () => {
     const { order, created } = await placeOrder(request, dependencies, context);
 
     expect(created).toBe(true);
-    expect(orders.byId.get(order.id)).toMatchObject({ ...request, status: 'PENDING' });
+    expect(orders.states.get(order.id)).toMatchObject({ ...request, status: 'PENDING' });
     expect(orders.events).toEqual([
       expect.objectContaining({
         eventType: 'order.created',
@@ -110,7 +80,7 @@ describe('placeOrder', () => {
     const repeat = await placeOrder(request, dependencies, { ...context, idempotency });
 
     expect(repeat).toEqual({ order: first.order, created: false });
-    expect(orders.byId.size).toBe(1);
+    expect(orders.states.size).toBe(1);
     expect(orders.events).toHaveLength(1);
     expect(statusesReached).toHaveLength(1);
   });
@@ -128,7 +98,7 @@ describe('placeOrder', () => {
         idempotency: { key: 'key-1', fingerprint: 'body-2' },
       }),
     ).rejects.toThrow(IdempotencyKeyReusedError);
-    expect(orders.byId.size).toBe(1);
+    expect(orders.states.size).toBe(1);
   });
 });
 
@@ -164,7 +134,7 @@ describe('applyInventoryResult', () => {
 
     await applyInventoryResult(inventoryStatusUpdatedEvent(order.id, 'SUCCESS'), dependencies);
 
-    expect(orders.byId.get(order.id)?.status).toBe('CONFIRMED');
+    expect(orders.states.get(order.id)?.status).toBe('CONFIRMED');
     await expect(cancelOrder(order.id, dependencies, 'correlation-2')).rejects.toThrow(
       OrderNotCancellableError,
     );
@@ -177,7 +147,7 @@ describe('applyInventoryResult', () => {
 
     await applyInventoryResult(inventoryStatusUpdatedEvent(order.id, 'SUCCESS'), dependencies);
 
-    expect(orders.byId.get(order.id)).toMatchObject({
+    expect(orders.states.get(order.id)).toMatchObject({
       status: 'CANCELLED',
       statusReason: CANCELLED_BY_CUSTOMER,
     });
