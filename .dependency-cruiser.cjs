@@ -56,6 +56,15 @@ module.exports = {
       to: { path: '^services/[^/]+/src/entry-points/' },
     },
     {
+      name: 'entry-points-not-to-data-access',
+      comment:
+        'Routes and subscriptions call use cases with the ports they were given; only the ' +
+        'composition root (start.ts) builds the repositories.',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/entry-points/' },
+      to: { path: '^services/[^/]+/src/data-access/' },
+    },
+    {
       name: 'domain-not-to-data-access',
       comment:
         'Use cases depend on the ports of domain/*-ports.ts, which the repositories implement; ' +
@@ -77,16 +86,6 @@ module.exports = {
       severity: 'error',
       from: { path: '^shared/src/' },
       to: { path: '^services/' },
-    },
-    {
-      name: 'domain-knows-no-transport',
-      comment:
-        'Use cases and rules throw domain errors (shared/src/errors/domain-errors); HTTP and bus ' +
-        'errors are mapped at the entry points. What comes through the shared index (AppError, ' +
-        'PermanentError…) and express or amqplib are refused by name in eslint.config.mjs.',
-      severity: 'error',
-      from: { path: '^services/[^/]+/src/domain/' },
-      to: { path: '^shared/src/(http|messaging)/|^shared/src/errors/app-error' },
     },
     {
       name: 'services-use-shared-exports',

@@ -38,9 +38,16 @@ export default tseslint.config(
                 'serviceUnavailable',
                 'BrokerUnavailableError',
                 'UnroutableMessageError',
+                'validate',
+                'validateBody',
+                'requireAdmin',
+                'apiDocsRouter',
+                'serviceApiDocument',
+                'RabbitEventBus',
+                'startService',
               ],
               message:
-                'The domain throws domain errors (NotFoundError, ConflictError, InvalidError); the entry points map them to HTTP and the bus.',
+                'The domain throws domain errors (NotFoundError, ConflictError, InvalidError) and knows no transport: the entry points validate requests and map errors to HTTP and the bus.',
             },
           ],
           patterns: [

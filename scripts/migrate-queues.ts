@@ -101,10 +101,10 @@ async function migrate(
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     maxDeliveries: config.maxDeliveries,
-    singleActiveConsumer: needsSingleActiveConsumer(
-      consumers,
-      await databaseCapabilities(config.mongodbUri),
-    ),
+    // Only a service that cares asks the database (a competing queue is the broker's alone).
+    singleActiveConsumer:
+      consumers !== 'competing' &&
+      needsSingleActiveConsumer(consumers, await databaseCapabilities(config.mongodbUri)),
   });
   const connection = await amqp.connect(config.rabbitmqUrl);
   try {

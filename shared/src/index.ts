@@ -6,7 +6,12 @@ export * from './errors/app-error';
 export * from './events/catalogue';
 export * from './events/envelope';
 export * from './database/connect-database';
-export * from './database/database-capabilities';
+export {
+  CONNECTION_POOL_SIZE,
+  needsSingleActiveConsumer,
+  readDatabaseCapabilities,
+} from './database/database-capabilities';
+export type { ConsumerPolicy, DatabaseCapabilities } from './database/database-capabilities';
 export * from './database/mongo-errors';
 export * from './database/find-page';
 export type { EventBus, EventHandler, EventPublisher } from './messaging/event-bus';

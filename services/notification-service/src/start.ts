@@ -74,7 +74,7 @@ export function startNotificationService(
             logger.warn('Reloading notification templates failed', errorFields(error)),
           );
         },
-        // No handler is running any more when the providers are released.
+        // After the last messages were taken and handled (within the shutdown budget).
         onStop: () => {
           templates.stopRefreshing();
           providers.close();

@@ -16,20 +16,13 @@ export type { Change, Decide, Updated } from './change';
  * It alone owns the per-document serialisation, the conditional write, the event sequence, the
  * outbox entry and its publication, so that use cases are pure `decide` functions:
  *
- * - Per id, calls run one write at a time, in arrival order (a database without atomic updates
- *   lets two concurrent conditional writes of one document both succeed: database-capabilities;
- *   so the serialisation is here, in the process).
- * - Group commit: calls that arrive while a write of their document is in flight wait for it,
- *   then are decided one after another on the state it wrote and go out as one write. A hot
- *   product costs one write per batch of reservations, not one per reservation.
- * - The last state written or read is kept (a bounded LRU), so a document this process wrote is
- *   not read again. Every write is a compare-and-set on `version`: when another instance changed
- *   the document (MongoDB with replicas), it fails, and the store reads and decides again.
- * - The events of a write go into the document's `outbox` in that same write and are handed to
- *   the publisher, in memory, once it is acknowledged. Entries the broker confirmed are dropped
- *   by the document's next write, or by a batched clean-up when none follows; a periodic scan of
- *   the documents flagged `outboxPending` (an indexed equality) publishes what a crash or a
- *   broker outage left behind.
+ * - The document writer (document-writer.ts) writes: one write at a time per document, group
+ *   commit, the cached state, compare-and-set on `version`, the events into the document's
+ *   `outbox` in that same write.
+ * - The outbox publisher (outbox-publisher.ts) publishes them, in order and confirmed, once the
+ *   write is acknowledged. Entries the broker confirmed are dropped by the document's next write,
+ *   or by a batched clean-up when none follows; a periodic scan of the documents flagged
+ *   `outboxPending` (an indexed equality) publishes what a crash or a broker outage left behind.
  */
 export interface AggregateStore<S extends object> {
   readonly name: string;

@@ -49,7 +49,7 @@ const CLEANUP_BATCH_SIZE = 100; // documents per clean-up command: a slow one st
  *   product costs one write per batch of reservations, not one per reservation.
  * - The last state written or read is kept (a bounded LRU), so a document this process wrote is
  *   not read again. Every write is a compare-and-set on `version`: when another instance changed
- *   the document (MongoDB with replicas), it fails, and the writer reads and decides again.
+ *   the document, it fails, and the writer reads and decides again.
  * - A write's events are numbered and go into the document's outbox in that same write.
  */
 export class DocumentWriter<S> {

@@ -9,7 +9,7 @@ import type { HealthCheck } from './health';
 import { healthReport } from './health';
 import type { ServiceMetrics } from '../observability/metrics';
 
-export const CORRELATION_HEADER = 'x-correlation-id';
+const CORRELATION_HEADER = 'x-correlation-id';
 const BODY_LIMIT = '100kb';
 
 export interface HttpAppOptions {

@@ -3,7 +3,7 @@ import type { DeadLetterSelection } from '../messaging/dead-letter-queue';
 import type { Page } from '../database/find-page';
 import { paginationKeys } from './pagination';
 
-// The requests of the dead-letter routes (messaging/dead-letter-routes.ts): what they validate,
+// The requests of the dead-letter routes (dead-letter-routes.ts): what they validate,
 // and what their API document says.
 
 const eventIds = Joi.array()

@@ -40,5 +40,8 @@ export function runService(name: string, start: () => Promise<RunningService>): 
   process.on('uncaughtException', crash('Uncaught exception'));
   process.on('unhandledRejection', crash('Unhandled promise rejection'));
 
-  start().then((service) => (running = service), crash('Service failed to start'));
+  // Through a promise, so that a start that throws at once is a failed start too.
+  Promise.resolve()
+    .then(start)
+    .then((service) => (running = service), crash('Service failed to start'));
 }

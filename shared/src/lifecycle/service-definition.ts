@@ -41,8 +41,9 @@ export interface ServiceParts {
   /** Runs after the database is connected and before traffic (seeding, for instance). */
   onStart?: () => Promise<void>;
   /**
-   * Runs at shutdown once no request and no handler is running any more and the outbox has made
-   * its last publishes, before the bus and the database close (providers, refresh timers).
+   * Runs at shutdown once no new request or message is taken and the outbox has made its last
+   * publishes, before the bus and the database close (providers, refresh timers). A handler
+   * still running past its share of the shutdown budget may still be running then.
    */
   onStop?: () => Promise<void> | void;
   /** Deletes the service's own records older than the retention (idempotency keys, say). */

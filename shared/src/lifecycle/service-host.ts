@@ -20,22 +20,23 @@ import { createLogger, errorFields } from '../logging/logger';
 import { deadLetterRouter } from '../http/dead-letter-routes';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
-import type {
-  RunningService,
-  ServiceDefinition,
-  ServiceInfrastructure,
-  ServiceParts,
-} from './service-definition';
+import type { RunningService, ServiceDefinition, ServiceParts } from './service-definition';
 import { StartedSteps } from './started-steps';
+
+// Shares of SHUTDOWN_TIMEOUT_MS; the rest (20 %) is for closing the bus and the database.
+const HANDLERS_SHARE = 0.4;
+const REQUESTS_EXTRA_SHARE = 0.2;
+const OUTBOX_SHARE = 0.2;
 
 /**
  * Starts a service the same way for all three, as named steps that stop in reverse order:
- * database → event bus → the service's parts → outbox publication → message consumption →
- * pruning → HTTP. Shutdown thus closes HTTP first and the database last, and shares
- * SHUTDOWN_TIMEOUT_MS: 20 % for requests in progress, 40 % for handlers, 20 % for the outbox's
- * last publishes, the rest for closing; what is cut short is redelivered or republished later.
- * The broker may be down at start-up: the service still serves (health says `degraded`) and
- * connects when it can.
+ * database → event bus → the service's parts → indexes and seeding → outbox publication →
+ * pruning → taking work (messages and requests). Shutdown thus stops taking messages and
+ * requests first, at the same moment, and closes the database last. It shares
+ * SHUTDOWN_TIMEOUT_MS: handlers in progress get HANDLERS_SHARE of it (requests a little more),
+ * the outbox's last publishes OUTBOX_SHARE, and the rest is for closing; what is cut short is
+ * redelivered or republished later. The broker may be down at start-up: the service still
+ * serves (health says `degraded`) and connects when it can.
  */
 export async function startService<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
@@ -44,7 +45,7 @@ export async function startService<C extends ServiceConfig>(
   const logger = createLogger({ service: name, level: config.logLevel });
   const metrics = new ServiceMetrics(name);
   const budgetMs = config.shutdownTimeoutMs;
-  const steps = new StartedSteps(logger);
+  const steps = new StartedSteps(logger, budgetMs);
 
   const db = await steps.run(
     'database',
@@ -67,24 +68,20 @@ export async function startService<C extends ServiceConfig>(
   metrics.outboxPending = () => stores.unconfirmedEvents;
   const parts = await steps.run(
     "the service's parts",
-    () => composeParts(definition, { config, logger, db, bus, metrics, stores }),
+    () => definition.compose({ config, logger, db, bus, metrics, stores }),
     (parts) => parts.onStop?.(),
   );
+  await steps.run('indexes and seeding', async () => {
+    await db.syncIndexes();
+    await parts.onStart?.();
+  });
   await steps.run(
     'outbox publication',
     () => stores.start(),
     async () => {
-      if (!(await settlesWithin(stores.stop(), budgetMs * 0.2))) {
+      if (!(await settlesWithin(stores.stop(), budgetMs * OUTBOX_SHARE))) {
         logger.warn('Outbox not flushed at shutdown; it is published after the restart');
       }
-    },
-  );
-  await steps.run(
-    'message consumption',
-    () => consumeWhileDatabaseIsUp(bus, db),
-    (stopFollowing) => {
-      stopFollowing();
-      return bus.stopConsuming(budgetMs * 0.4);
     },
   );
   const prune = async (now = new Date()) => {
@@ -96,10 +93,21 @@ export async function startService<C extends ServiceConfig>(
     () => pruneEvery(PRUNE_INTERVAL_MS, prune, logger),
     (timer) => clearInterval(timer),
   );
-  const http = await steps.run(
-    'HTTP',
-    () => serveHttp(definition, { db, bus, logger, metrics, parts }),
-    (http) => http.close(budgetMs * 0.2),
+  const { http } = await steps.run(
+    'taking work: messages and requests',
+    async () => ({
+      stopFollowingDatabase: consumeWhileDatabaseIsUp(bus, db),
+      http: await serveHttp(definition, { db, bus, logger, metrics, parts }),
+    }),
+    // Both intakes close at the same moment; requests in progress get as long as the handlers,
+    // and a little more.
+    async ({ stopFollowingDatabase, http }) => {
+      stopFollowingDatabase();
+      await Promise.all([
+        bus.stopConsuming(budgetMs * HANDLERS_SHARE),
+        http.close(budgetMs * (HANDLERS_SHARE + REQUESTS_EXTRA_SHARE)),
+      ]);
+    },
   );
   logger.info('Service started', { port: http.port });
 
@@ -152,17 +160,6 @@ async function createEventBus<C extends ServiceConfig>(
   return bus;
 }
 
-/** The service's own parts, its indexes built and its own start-up (seeding) done. */
-async function composeParts<C extends ServiceConfig>(
-  definition: ServiceDefinition<C>,
-  infrastructure: ServiceInfrastructure<C>,
-): Promise<ServiceParts> {
-  const parts = await definition.compose(infrastructure);
-  await infrastructure.db.syncIndexes();
-  await parts.onStart?.();
-  return parts;
-}
-
 /**
  * Connects to the broker and consumes, pausing while the database is away (handlers need it:
  * the broker keeps the messages meanwhile). Returns what stops following the database.
@@ -171,6 +168,7 @@ function consumeWhileDatabaseIsUp(bus: RabbitEventBus, db: Connection): () => vo
   const pause = () => void bus.pause();
   const resume = () => void bus.resume();
   bus.start();
+  if (!isDatabaseUp(db)) pause();
   db.on('disconnected', pause);
   db.on('reconnected', resume);
   db.on('connected', resume);

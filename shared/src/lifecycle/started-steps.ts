@@ -1,3 +1,4 @@
+import { settlesWithin } from '../concurrency/timing';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
 
@@ -11,7 +12,11 @@ type Stop = () => Promise<void> | void;
 export class StartedSteps {
   private readonly stops: Array<{ step: string; stop: Stop }> = [];
 
-  constructor(private readonly logger: Logger) {}
+  /** `failedStartBudgetMs`: how long stopping may take after a failed start, at most. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly failedStartBudgetMs: number,
+  ) {}
 
   /** Runs `start`; `stop` is called with what it returned when the service stops. */
   async run<T>(
@@ -24,7 +29,12 @@ export class StartedSteps {
       started = await start();
     } catch (error) {
       this.logger.error('Start-up step failed', { step, ...errorFields(error) });
-      await this.stopAll().catch(() => undefined);
+      // A stop that hangs (a broker that never answers a close) must not keep a process that
+      // failed to start from exiting: its supervisor starts a fresh one.
+      const stopped = this.stopAll().catch(() => undefined);
+      if (!(await settlesWithin(stopped, this.failedStartBudgetMs))) {
+        this.logger.warn('Not every started step stopped in time', { step });
+      }
       throw error;
     }
     this.stops.push({ step, stop: () => stop(started) });

@@ -28,7 +28,7 @@ export const MAX_RETRY_LEVELS = retryLevelsOf(MAX_ATTEMPTS_LIMIT);
  * failed together do not come back together. Jitter this small keeps every level's queue nearly
  * FIFO by expiry, which matters because RabbitMQ only expires messages at the head of a queue.
  */
-export const JITTER_FACTOR = { min: 0.8, max: 1.2 } as const;
+const JITTER_FACTOR = { min: 0.8, max: 1.2 } as const;
 
 /**
  * The base delay of each retry level a message with `attempts` attempts goes through, level 1

@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { capabilitiesOf, isDatabaseUnavailableError, needsSingleActiveConsumer } from '../../src';
+import { isDatabaseUnavailableError } from '../../src';
+import {
+  capabilitiesOf,
+  needsSingleActiveConsumer,
+} from '../../src/database/database-capabilities';
 
 const FERRETDB = { buildInfo: { version: '7.0.42', ferretdbVersion: 'v1.24.0' }, hello: {} };
 const MONGODB_REPLICA_SET = { buildInfo: { version: '7.0.12' }, hello: { setName: 'rs0' } };

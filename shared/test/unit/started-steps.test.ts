@@ -5,7 +5,7 @@ const logger = createLogger({ service: 'started-steps-test', level: 'silent' });
 
 /** Steps that note their stops in `stopped`; `start(name)` runs a step that stops cleanly. */
 function recordingSteps() {
-  const steps = new StartedSteps(logger);
+  const steps = new StartedSteps(logger, 1_000);
   const stopped: string[] = [];
   const start = (name: string) =>
     steps.run(
@@ -72,5 +72,17 @@ describe('StartedSteps', () => {
     await steps.stopAll();
     await steps.stopAll();
     expect(stopped).toEqual(['database']);
+  });
+
+  // Without the budget this test hangs until jest's timeout fails it.
+  it('rethrows a failed start within its budget even when a stop hangs', async () => {
+    const steps = new StartedSteps(logger, 50);
+    await steps.run(
+      'bus',
+      () => 'bus',
+      () => new Promise<void>(() => undefined),
+    );
+    const failure = new Error('port in use');
+    await expect(steps.run('http', () => Promise.reject(failure))).rejects.toBe(failure);
   });
 });
