@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
@@ -246,9 +247,17 @@ async function serveHttp<C extends ServiceConfig>(
   };
 }
 
+/**
+ * Connections the kernel may hold for the service before it accepts them. Node's default (511)
+ * overflowed under a burst of 2,000 clients connecting at once: the dropped connection attempts
+ * were retried by the clients' kernels 1, 3, 7 and 15 s later, and those clients waited that
+ * long for an answer. The kernel caps it at net.core.somaxconn (4096 on current Linux).
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(app: Express, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port);
+    const server = createServer(app).listen({ port, backlog: LISTEN_BACKLOG });
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
