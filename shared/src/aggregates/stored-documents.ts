@@ -1,5 +1,8 @@
-import type { Collection, mongo } from 'mongoose';
+import type { Collection } from 'mongoose';
+import { mongo } from 'mongoose';
 import { isDuplicateKeyError } from '../database/mongo-errors';
+import type { InsertOutcome } from './batched-inserts';
+import { batchedInserts } from './batched-inserts';
 import type { StoredFields } from './aggregate-schema';
 import { STORED_FIELD_NAMES } from './aggregate-schema';
 import type { OutboxEntry } from './outbox-entry';
@@ -39,6 +42,12 @@ export interface StoredDocuments {
   flagged(): AsyncIterable<StoredDocument>;
 }
 
+/**
+ * Inserts in flight per collection and documents per insert command: under a burst of new orders
+ * a command carries many, committed together (see batched-inserts.ts).
+ */
+const INSERT_BATCHING = { maxInFlight: 8, maxBatch: 100 };
+
 /** The store's commands on a collection of a model built by `aggregateSchema`. */
 export function mongoDocuments(collection: Collection): StoredDocuments {
   // The driver's collection, typed as the store writes it (mongoose types `_id` as an ObjectId).
@@ -48,17 +57,17 @@ export function mongoDocuments(collection: Collection): StoredDocuments {
     // Version 0 is a document written before the store (or by hand): it has no `version` yet.
     version: version === 0 ? { $exists: false } : version,
   });
+  const insertMany = async (batch: StoredDocument[]): Promise<InsertOutcome[]> => {
+    try {
+      await documents.insertMany(batch, { ordered: false, ignoreUndefined: true });
+      return batch.map(() => 'inserted');
+    } catch (error) {
+      return outcomesOfFailedInsert(error, batch.length);
+    }
+  };
   return {
     find: (id) => documents.findOne({ _id: id }),
-    async insert(document) {
-      try {
-        await documents.insertOne(document, { ignoreUndefined: true });
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    },
+    insert: batchedInserts(insertMany, INSERT_BATCHING),
     async replaceIf(write) {
       const result = await documents.replaceOne(unchanged(write), write.document, {
         ignoreUndefined: true,
@@ -76,6 +85,33 @@ export function mongoDocuments(collection: Collection): StoredDocuments {
     },
     flagged: () => documents.find({ outboxPending: true }).batchSize(500),
   };
+}
+
+/**
+ * An unordered insert that failed for some of its documents says which (by index): those with
+ * a duplicate id were not inserted, the others were. Any other failure leaves every document of
+ * the command in doubt, and each insert fails with it: a write concern not met, or a lost
+ * connection (which the driver wraps in the same error, with no write errors).
+ */
+function outcomesOfFailedInsert(error: unknown, count: number): InsertOutcome[] {
+  if (!(error instanceof mongo.MongoBulkWriteError) || error.result.getWriteConcernError()) {
+    throw error;
+  }
+  const writeErrors = [error.writeErrors].flat();
+  // The driver wraps a failure of the command itself in this error too, the original kept as
+  // `errorResponse`: that is rethrown, so that it is classified as what it is (database down).
+  const cause: unknown = error.errorResponse;
+  if (writeErrors.length === 0) throw cause instanceof Error ? cause : error;
+  if (error.result.insertedCount + writeErrors.length !== count) throw error;
+  const failedAt = new Map(writeErrors.map((writeError) => [writeError.index, writeError]));
+  return Array.from({ length: count }, (_, index): InsertOutcome => {
+    const writeError = failedAt.get(index);
+    if (!writeError) return 'inserted';
+    if (isDuplicateKeyError(writeError)) return 'duplicate';
+    return {
+      failed: new mongo.MongoServerError({ message: writeError.errmsg, code: writeError.code }),
+    };
+  });
 }
 
 /** How a snapshot becomes a document and back: the store's fields beside the state's. */

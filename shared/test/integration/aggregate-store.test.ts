@@ -135,6 +135,27 @@ describe('when an aggregate is created and then changed', () => {
   });
 });
 
+describe('when many aggregates are created at once', () => {
+  it('then they go out in a few insert commands, and each caller learns its own outcome', async () => {
+    const { store, publisher } = await newStore();
+    const taken = newId();
+    await store.create(taken, { count: 7, log: [] });
+    const fresh = Array.from({ length: 40 }, () => newId());
+    let created: boolean[] = [];
+    const sent = await commandsDuring(async () => {
+      created = await Promise.all(
+        [...fresh, taken].map((id) => store.create(id, { count: 0, log: [] }, [counted(id)])),
+      );
+    });
+    // A duplicate id among the others is refused alone; the others are stored and published.
+    expect(created).toEqual([...fresh.map(() => true), false]);
+    expect(sent.filter((command) => command === 'insert').length).toBeLessThan(10);
+    expect(await store.read(taken)).toEqual({ count: 7, log: [] });
+    expect(await store.read(fresh[39])).toEqual({ count: 0, log: [] });
+    await eventually(() => expect(publisher.published).toHaveLength(fresh.length));
+  });
+});
+
 describe('when many changes of one aggregate arrive at once', () => {
   it('then they are applied in arrival order and written in a few group commits', async () => {
     const { store, publisher } = await newStore();
