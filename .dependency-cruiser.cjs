@@ -27,6 +27,29 @@ const sharedFloorRules = SHARED_FLOORS.slice(0, -1).map((floor, index) => ({
   },
 }));
 
+// Inside each service, imports that may not exist: [from, to, why].
+const serviceLayerRules = [
+  ['domain', 'entry-points', 'Use cases and rules do not know how they are called (HTTP, events).'],
+  ['data-access', 'entry-points', 'Repositories do not know how they are called.'],
+  [
+    'entry-points',
+    'data-access',
+    'Routes and subscriptions call use cases with the ports they were given; only the ' +
+      'composition root (start.ts) builds the repositories.',
+  ],
+  [
+    'domain',
+    'data-access',
+    'Use cases depend on the ports of domain/*-ports.ts, which the repositories implement.',
+  ],
+].map(([from, to, comment]) => ({
+  name: `${from}-not-to-${to}`,
+  comment,
+  severity: 'error',
+  from: { path: `^services/[^/]+/src/${from}/` },
+  to: { path: `^services/[^/]+/src/${to}/` },
+}));
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -41,38 +64,7 @@ module.exports = {
       },
       to: {},
     },
-    {
-      name: 'domain-not-to-entry-points',
-      comment: 'Use cases and rules do not know how they are called (HTTP, events).',
-      severity: 'error',
-      from: { path: '^services/[^/]+/src/domain/' },
-      to: { path: '^services/[^/]+/src/entry-points/' },
-    },
-    {
-      name: 'data-access-not-to-entry-points',
-      comment: 'Repositories do not know how they are called.',
-      severity: 'error',
-      from: { path: '^services/[^/]+/src/data-access/' },
-      to: { path: '^services/[^/]+/src/entry-points/' },
-    },
-    {
-      name: 'entry-points-not-to-data-access',
-      comment:
-        'Routes and subscriptions call use cases with the ports they were given; only the ' +
-        'composition root (start.ts) builds the repositories.',
-      severity: 'error',
-      from: { path: '^services/[^/]+/src/entry-points/' },
-      to: { path: '^services/[^/]+/src/data-access/' },
-    },
-    {
-      name: 'domain-not-to-data-access',
-      comment:
-        'Use cases depend on the ports of domain/*-ports.ts, which the repositories implement; ' +
-        'only the composition root (start.ts) builds the repositories.',
-      severity: 'error',
-      from: { path: '^services/[^/]+/src/domain/' },
-      to: { path: '^services/[^/]+/src/data-access/' },
-    },
+    ...serviceLayerRules,
     {
       name: 'no-service-to-service',
       comment: "Services talk through events only, never through each other's code.",
