@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { EXACT_TOTAL_LIMIT } from '../database/find-page';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -17,3 +18,23 @@ export const paginationKeys = {
     .default(0)
     .description('How many items to skip'),
 };
+
+/** What a list's answer says besides its items (see `findPage`). */
+export function listPageKeys(itemsName: string) {
+  return {
+    total: Joi.number()
+      .integer()
+      .min(0)
+      .max(EXACT_TOTAL_LIMIT)
+      .required()
+      .description(
+        `How many ${itemsName} match the filter, counted up to ${EXACT_TOTAL_LIMIT}` +
+          ' (then `totalIsExact` is false: more than that many match)',
+      ),
+    totalIsExact: Joi.boolean()
+      .required()
+      .description(`false when more than ${EXACT_TOTAL_LIMIT} match: counting stops there`),
+    limit: Joi.number().integer().min(1).required(),
+    offset: Joi.number().integer().min(0).required(),
+  };
+}

@@ -2,6 +2,7 @@ import type { Connection, FilterQuery, Model } from 'mongoose';
 import type {
   AggregateStore,
   Decide,
+  ListPage,
   Page,
   ServiceInfrastructure,
   Updated,
@@ -42,16 +43,13 @@ export class NotificationRepository implements NotificationRepositoryPort {
     return this.store.update(id, decide);
   }
 
-  async list(
-    filter: NotificationFilter,
-    page: Page,
-  ): Promise<{ items: Notification[]; total: number }> {
+  async list(filter: NotificationFilter, page: Page): Promise<ListPage<Notification>> {
     const query: FilterQuery<NotificationDocument> = {};
     if (filter.orderId !== undefined) query.orderId = filter.orderId;
     if (filter.recipient !== undefined) query.recipient = filter.recipient;
     if (filter.status !== undefined) query.status = filter.status;
-    const { documents, total } = await findPage(this.model, query, page);
-    return { items: documents.map(toNotification), total };
+    const found = await findPage(this.model, query, page);
+    return { ...found, items: found.items.map(toNotification) };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Decide, Logger, Page, Updated } from '@ecommerce/shared';
+import type { Decide, ListPage, Logger, Page, Updated } from '@ecommerce/shared';
 import type { Notification, NotificationStatus } from './notification';
 import type { ProvidersByChannel } from './notification-provider';
 import type { NotificationTemplate, TemplateType } from './template';
@@ -25,7 +25,7 @@ export interface NotificationRepositoryPort {
     decide: Decide<Notification, R>,
   ): Promise<Updated<Notification, R> | null>;
   /** Newest first. */
-  list(filter: NotificationFilter, page: Page): Promise<{ items: Notification[]; total: number }>;
+  list(filter: NotificationFilter, page: Page): Promise<ListPage<Notification>>;
 }
 
 /** The templates, one per name and channel. */

@@ -3,6 +3,7 @@ import type {
   AggregateStore,
   Decide,
   EventDraft,
+  ListPage,
   Page,
   ServiceInfrastructure,
   Updated,
@@ -41,12 +42,12 @@ export class OrderRepository implements OrderRepositoryPort {
     return this.store.update(id, decide);
   }
 
-  async list(filter: OrderFilter, page: Page): Promise<{ items: Order[]; total: number }> {
+  async list(filter: OrderFilter, page: Page): Promise<ListPage<Order>> {
     const query: FilterQuery<OrderDocument> = {};
     if (filter.userId !== undefined) query.userId = filter.userId;
     if (filter.status !== undefined) query.status = filter.status;
-    const { documents, total } = await findPage(this.model, query, page);
-    return { items: documents.map(toOrder), total };
+    const found = await findPage(this.model, query, page);
+    return { ...found, items: found.items.map(toOrder) };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Decide, EventDraft, OrderStatus, Page, Updated } from '@ecommerce/shared';
+import type { Decide, EventDraft, ListPage, OrderStatus, Page, Updated } from '@ecommerce/shared';
 import type { Order } from './order';
 
 /** Told of each order placed and of each status it reaches afterwards (metrics); never throws. */
@@ -23,7 +23,7 @@ export interface OrderRepositoryPort {
   /** Decides the order's change against its current state and writes it (null: no such order). */
   update<R = undefined>(id: string, decide: Decide<Order, R>): Promise<Updated<Order, R> | null>;
   /** Newest first. */
-  list(filter: OrderFilter, page: Page): Promise<{ items: Order[]; total: number }>;
+  list(filter: OrderFilter, page: Page): Promise<ListPage<Order>>;
 }
 
 /** What an `Idempotency-Key` stands for: the order it fixed and the request it came with. */

@@ -1,6 +1,11 @@
 import Joi from 'joi';
 import type { ApiOperation } from '@ecommerce/shared';
-import { errorResponse, serviceApiDocument, unavailableResponse } from '@ecommerce/shared';
+import {
+  errorResponse,
+  listPageKeys,
+  serviceApiDocument,
+  unavailableResponse,
+} from '@ecommerce/shared';
 import { SERVICE_NAME } from '../../config';
 import type { Notification } from '../../domain/notification';
 import type { NotificationTemplate } from '../../domain/template';
@@ -47,9 +52,7 @@ const notificationSchema = Joi.object<Notification>({
 
 const notificationPageSchema = Joi.object({
   items: Joi.array().items(notificationSchema).required().description('Newest first'),
-  total: Joi.number().integer().min(0).required(),
-  limit: Joi.number().integer().min(1).required(),
-  offset: Joi.number().integer().min(0).required(),
+  ...listPageKeys('notifications'),
 }).id('NotificationPage');
 
 const templateSchema = Joi.object<NotificationTemplate>({

@@ -23,11 +23,11 @@ export function notificationRouter(
       req.query,
       'Query',
     );
-    const { items, total } = await dependencies.notifications.list(
+    const found = await dependencies.notifications.list(
       { orderId, recipient, status },
       { limit, offset },
     );
-    res.json({ items, total, limit, offset });
+    res.json({ ...found, limit, offset });
   });
 
   return router;

@@ -1,6 +1,11 @@
 import Joi from 'joi';
 import type { ApiOperation } from '@ecommerce/shared';
-import { errorResponse, serviceApiDocument, unavailableResponse } from '@ecommerce/shared';
+import {
+  errorResponse,
+  listPageKeys,
+  serviceApiDocument,
+  unavailableResponse,
+} from '@ecommerce/shared';
 import { SERVICE_NAME } from '../../config';
 import type { Order } from '../../domain/order';
 import {
@@ -32,9 +37,7 @@ const orderSchema = Joi.object<Order>({
 
 const orderPageSchema = Joi.object({
   items: Joi.array().items(orderSchema).required().description('Newest first'),
-  total: Joi.number().integer().min(0).required().description('Orders that match the filter'),
-  limit: Joi.number().integer().min(1).required(),
-  offset: Joi.number().integer().min(0).required(),
+  ...listPageKeys('orders'),
 }).id('OrderPage');
 
 const orderNotFound = errorResponse('No order has this id', ['ORDER_NOT_FOUND']);

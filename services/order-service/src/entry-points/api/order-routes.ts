@@ -27,8 +27,8 @@ export function orderRouter(dependencies: OrderDependencies): Router {
 
   router.get('/orders', async (req, res) => {
     const { userId, status, limit, offset } = validate(listOrdersQuery, req.query, 'Query');
-    const { items, total } = await dependencies.orders.list({ userId, status }, { limit, offset });
-    res.json({ items, total, limit, offset });
+    const found = await dependencies.orders.list({ userId, status }, { limit, offset });
+    res.json({ ...found, limit, offset });
   });
 
   router.get('/orders/:id', async (req, res) => {
