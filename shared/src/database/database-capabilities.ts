@@ -70,7 +70,11 @@ export async function readDatabaseCapabilities(
  * Adaptation: at most this many commands of a service process at once. FerretDB answers an
  * update by holding one connection of its PostgreSQL pool (50) for the read while it waits for a
  * second one for the write, so 50 updates at once, from all its clients together, deadlock it for
- * good. MongoDB: the driver's default pool (100) is safe; the database here has two cores anyway.
+ * good. The three services at 10 each stay below that, and below the 40 commands that this
+ * project's FerretDB build lets run at once (scripts/ferretdb), where more would only wait.
+ * Commands beyond the pool wait in the driver, which sets no bound of its own: HTTP admission
+ * control (http/admission-queue.ts) and the consumers' prefetch bound what waits there.
+ * MongoDB: the driver's default pool (100) is safe; the database here has two cores anyway.
  */
 export const CONNECTION_POOL_SIZE = 10;
 

@@ -4,6 +4,9 @@ import type { Express, RequestHandler, Router } from 'express';
 import { serviceUnavailable } from '../errors/app-error';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
+import { admissionControl } from './admission-control';
+import type { AdmissionLimits } from './admission-queue';
+import { AdmissionQueue } from './admission-queue';
 import { errorHandler, unknownRoute } from './error-handler';
 import type { HealthCheck } from './health';
 import { healthReport } from './health';
@@ -17,16 +20,25 @@ export interface HttpAppOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   healthChecks: HealthCheck[];
-  /** The service's routers, mounted under /api. */
+  /** The service's routers, mounted under /api, behind admission control when it is on. */
   routers: Router[];
+  /**
+   * Routers that serve documents (the API document, Swagger UI), mounted under /api ahead of
+   * admission control: like health and metrics, they do no work and must answer under load.
+   */
+  documents?: Router[];
+  /** Admission control of `routers`; without it, every request goes straight in (route tests). */
+  admission?: AdmissionLimits;
   /** True once the service is shutting down: new requests are turned away. */
   isDraining?: () => boolean;
 }
 
 /**
- * The Express app every service runs: correlation id, JSON body limit, access log and metrics,
- * health and metrics endpoints, then the service's routes, then 404 and the central error
- * handler. Routes only validate, call the domain and answer; errors they throw land here.
+ * The Express app every service runs: correlation id, access log and metrics, health, metrics and
+ * documents, then admission control, the JSON body limit and the service's routes, then 404 and
+ * the central error handler. Routes only validate, call the domain and answer; errors they throw
+ * land here. Probes, scrapes and documents come before admission control, so that they answer
+ * while the API sheds load; the API's requests are admitted before their bodies are read.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { service, logger, metrics } = options;
@@ -38,7 +50,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(correlationId());
   app.use(accessLog(logger, metrics));
   app.use(refuseWhileDraining(options.isDraining ?? (() => false)));
-  app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get('/api/health/live', (_req, res) => {
     res.json({ status: 'ok', service });
@@ -51,6 +62,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  for (const router of options.documents ?? []) app.use('/api', router);
+
+  if (options.admission) {
+    const queue = new AdmissionQueue(options.admission);
+    metrics.httpAdmission = queue;
+    app.use(admissionControl(queue, metrics));
+  }
+  app.use(express.json({ limit: BODY_LIMIT }));
   for (const router of options.routers) app.use('/api', router);
 
   app.use(unknownRoute);

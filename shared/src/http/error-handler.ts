@@ -54,8 +54,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const httpError = toHttpError(error);
     const logFields = { method: req.method, path: req.path, status: httpError.status };
-    if (httpError.status >= 500)
+    // A 5xx thrown on purpose (shutting down, overloaded) is the service protecting itself, not a
+    // failure: one line without a stack, also when a burst turns away thousands.
+    if (httpError.status >= 500 && !(error instanceof AppError))
       logger.error('Request failed', { ...logFields, ...errorFields(error) });
+    else if (httpError.status >= 500)
+      logger.warn('Request turned away', { ...logFields, code: httpError.code });
     else logger.info('Request rejected', { ...logFields, code: httpError.code });
     const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
     if (httpError.details !== undefined) body.error.details = httpError.details;

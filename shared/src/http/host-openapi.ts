@@ -69,6 +69,7 @@ export const hostOperations: readonly ApiOperation[] = [
     path: '/api/health/live',
     tag: 'health',
     summary: 'Answers while the process runs',
+    bypassesAdmission: true,
     responses: { 200: { description: 'The process runs', body: livenessSchema } },
   },
   {
@@ -77,6 +78,7 @@ export const hostOperations: readonly ApiOperation[] = [
     path: '/api/health',
     tag: 'health',
     summary: "The service's dependencies, and whether it can do its work",
+    bypassesAdmission: true,
     responses: {
       200: { description: 'MongoDB and RabbitMQ are up', body: healthReportSchema('ok') },
       503: {

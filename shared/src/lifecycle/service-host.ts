@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
@@ -21,6 +20,7 @@ import { createLogger, errorFields } from '../logging/logger';
 import { deadLetterRouter } from '../http/dead-letter-routes';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
+import { listen } from './http-server';
 import type { RunningService, ServiceDefinition, ServiceParts } from './service-definition';
 import { StartedSteps } from './started-steps';
 
@@ -227,11 +227,13 @@ async function serveHttp<C extends ServiceConfig>(
       { name: 'rabbitmq', critical: true, status: () => upOrDown(bus.isConnected) },
       ...(parts.healthChecks ?? []),
     ],
-    routers: [
-      apiDocsRouter(parts.apiDocument),
-      ...parts.routers,
-      deadLetterRouter(bus.deadLetterQueue, config.adminToken),
-    ],
+    documents: [apiDocsRouter(parts.apiDocument)],
+    routers: [...parts.routers, deadLetterRouter(bus.deadLetterQueue, config.adminToken)],
+    admission: {
+      maxInProgress: config.httpMaxRequestsInProgress,
+      maxQueued: config.httpMaxQueuedRequests,
+      maxQueueWaitMs: config.httpMaxQueueWaitMs,
+    },
   });
   const server = await listen(app, config.port);
   return {
@@ -245,20 +247,4 @@ async function serveHttp<C extends ServiceConfig>(
       if (!(await settlesWithin(closed, maxWaitMs))) server.closeAllConnections();
     },
   };
-}
-
-/**
- * Connections the kernel may hold for the service before it accepts them. Node's default (511)
- * overflowed under a burst of 2,000 clients connecting at once: the dropped connection attempts
- * were retried by the clients' kernels 1, 3, 7 and 15 s later, and those clients waited that
- * long for an answer. The kernel caps it at net.core.somaxconn (4096 on current Linux).
- */
-const LISTEN_BACKLOG = 4096;
-
-function listen(app: Express, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(app).listen({ port, backlog: LISTEN_BACKLOG });
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
 }

@@ -7,6 +7,30 @@ import { MAX_ATTEMPTS_LIMIT } from '../messaging/retry-schedule';
 export function serviceSettings(defaults: { port: number; database: string }) {
   return {
     port: setting('PORT', 'HTTP port', Joi.number().port().default(defaults.port)),
+    // Admission control of the API (http/admission-queue.ts). The defaults are sized so that a
+    // burst of 2,000 orders at once on two cores (about 250 orders/s) is queued and served, not shed.
+    httpMaxRequestsInProgress: setting(
+      'HTTP_MAX_REQUESTS_IN_PROGRESS',
+      'API requests worked on at once; more wait in the queue',
+      // They mostly wait on the database, which runs 10 commands at once and batches new orders
+      // 8 × 100: 512 keep it fed, and bound what they hold (a body is 100 kB at most: 50 MB).
+      Joi.number().integer().min(1).max(100_000).default(512),
+    ),
+    httpMaxQueuedRequests: setting(
+      'HTTP_MAX_QUEUED_REQUESTS',
+      'API requests waiting for their turn; one more is answered 503 at once',
+      // About what the service serves within HTTP_MAX_QUEUE_WAIT_MS (250/s × 10 s): a request
+      // that could not start in time anyway is told so at once rather than after the wait.
+      Joi.number().integer().min(0).max(100_000).default(2048),
+    ),
+    httpMaxQueueWaitMs: setting(
+      'HTTP_MAX_QUEUE_WAIT_MS',
+      'Longest an API request waits for its turn before it is answered 503; also its Retry-After',
+      // Well above the 2 s a burst's answers should take, so that a slower run is served, not
+      // shed; below the 30 s after which clients commonly give up and send it again (the cap,
+      // which the server's request timeout outlasts: lifecycle/http-server.ts).
+      Joi.number().integer().min(1).max(30_000).default(10_000),
+    ),
     logLevel: setting(
       'LOG_LEVEL',
       'winston log level (silent: no logs, for tests)',

@@ -43,6 +43,45 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** The HTTP admission queue (http/admission-queue.ts), read at each scrape; set by the HTTP app. */
+  httpAdmission?: { readonly inProgress: number; readonly queued: number };
+
+  readonly httpRequestsInProgress = this.admissionGauge(
+    'http_requests_in_progress',
+    'API requests admitted and not yet answered (at most HTTP_MAX_REQUESTS_IN_PROGRESS)',
+    (admission) => admission.inProgress,
+  );
+
+  readonly httpRequestsQueued = this.admissionGauge(
+    'http_requests_queued',
+    'API requests waiting for admission (at most HTTP_MAX_QUEUED_REQUESTS)',
+    (admission) => admission.queued,
+  );
+
+  readonly httpRequestsShed = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'API requests answered 503 OVERLOADED before any of their work, by reason (queue-full, waited-too-long)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** A gauge of the admission queue, read at each scrape (none before the HTTP app sets it). */
+  private admissionGauge(
+    name: string,
+    help: string,
+    read: (admission: NonNullable<ServiceMetrics['httpAdmission']>) => number,
+  ): Gauge {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect: () => {
+        if (this.httpAdmission) gauge.set(read(this.httpAdmission));
+      },
+    });
+    return gauge;
+  }
+
   /** Reads the depth of the service's dead-letter queue; set by the service host. */
   deadLetterQueueDepth?: () => Promise<number>;
 

@@ -53,6 +53,9 @@ describe('loadConfig', () => {
       loadConfig(serviceSettings({ port: 3001, database: 'order-service' }), { env: {} }),
     ).toEqual({
       port: 3001,
+      httpMaxRequestsInProgress: 512,
+      httpMaxQueuedRequests: 2048,
+      httpMaxQueueWaitMs: 10_000,
       logLevel: 'info',
       mongodbUri: 'mongodb://127.0.0.1:27017/order-service',
       rabbitmqUrl: 'amqp://user:password@127.0.0.1:5672',

@@ -110,9 +110,28 @@ describe('buildOpenApiDocument', () => {
     const get = build(getItem).paths['/api/items/{id}'].get?.responses;
     expect(Object.keys(get ?? {})).toEqual(['200', '400', '404', '503']);
     expect(get?.['400']['x-error-codes']).toEqual(['VALIDATION_ERROR', 'BAD_REQUEST']);
-    expect(get?.['503']['x-error-codes']).toEqual(['SHUTTING_DOWN']);
+    expect(get?.['503']['x-error-codes']).toEqual(['SHUTTING_DOWN', 'OVERLOADED']);
     const post = build(putItem).paths['/api/items/{id}'].post?.responses;
     expect(Object.keys(post ?? {})).toEqual(['201', '400', '401', '413', '415', '503']);
+  });
+
+  it('when a route is behind admission control, then its 503 may be OVERLOADED with Retry-After', () => {
+    const unavailable = build(putItem).paths['/api/items/{id}'].post?.responses['503'];
+    expect(unavailable?.['x-error-codes']).toContain('OVERLOADED');
+    expect(unavailable?.headers).toEqual({
+      'x-correlation-id': expect.objectContaining({ required: true }),
+      'Retry-After': expect.objectContaining({
+        required: false,
+        schema: { type: 'integer', minimum: 1 },
+      }),
+    });
+  });
+
+  it('when a route bypasses admission control, then its 503 is only SHUTTING_DOWN, without Retry-After', () => {
+    const probe = { ...getItem, bypassesAdmission: true };
+    const unavailable = build(probe).paths['/api/items/{id}'].get?.responses['503'];
+    expect(unavailable?.['x-error-codes']).toEqual(['SHUTTING_DOWN']);
+    expect(Object.keys(unavailable?.headers ?? {})).toEqual(['x-correlation-id']);
   });
 
   it('when a route declares an added status, then its codes join the added ones and its text is used', () => {
@@ -126,7 +145,12 @@ describe('buildOpenApiDocument', () => {
     expect(responses?.['400'].description).toBe(
       'Bad input, or the item is locked.\n\n`error.code`: `VALIDATION_ERROR`, `INVALID_JSON`, `BAD_REQUEST`, `ITEM_LOCKED`',
     );
-    expect(responses?.['503']['x-error-codes']).toEqual(['SHUTTING_DOWN', 'DATABASE_UNAVAILABLE']);
+    expect(responses?.['503']['x-error-codes']).toEqual([
+      'SHUTTING_DOWN',
+      'OVERLOADED',
+      'DATABASE_UNAVAILABLE',
+    ]);
+    expect(responses?.['503'].headers['Retry-After']).toBeDefined();
   });
 
   it('when a route has no input, then no 400 is added', () => {

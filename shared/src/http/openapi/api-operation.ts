@@ -1,5 +1,5 @@
 import type Joi from 'joi';
-import type { HttpMethod } from './openapi-document';
+import type { HeaderObject, HttpMethod } from './openapi-document';
 
 /** One documented answer of an operation. */
 export interface ApiResponse {
@@ -8,6 +8,8 @@ export interface ApiResponse {
   body?: Joi.Schema;
   /** For an error body: the `error.code` values this status carries. */
   errorCodes?: readonly string[];
+  /** Response headers beside `x-correlation-id`, which every answer has. */
+  headers?: Readonly<Record<string, HeaderObject>>;
 }
 
 /**
@@ -33,10 +35,12 @@ export interface ApiOperation {
   body?: { schema: Joi.Schema; required: boolean };
   /** Behind `requireAdmin`: needs `Authorization: Bearer <ADMIN_TOKEN>`. */
   admin?: boolean;
+  /** Served ahead of admission control (health): never turned away as `OVERLOADED`. */
+  bypassesAdmission?: boolean;
   /**
    * The answers by status. The builder adds the ones every such route has (400 for bad input,
-   * 401 for admin routes, 413 and 415 for bodies, 503 while shutting down); an error response
-   * given here for one of those statuses adds its codes to them.
+   * 401 for admin routes, 413 and 415 for bodies, 503 while shutting down or overloaded); an
+   * error response given here for one of those statuses adds its codes (and headers) to them.
    */
   responses: Readonly<Record<number, ApiResponse>>;
 }

@@ -11,6 +11,14 @@ const correlationHeader: HeaderObject = {
   schema: { type: 'string' },
 };
 
+const retryAfterHeader: HeaderObject = {
+  description:
+    'With `OVERLOADED`: seconds to wait before trying again. The request did nothing, so sending ' +
+    'it again (with the same `Idempotency-Key`, where the route takes one) is safe',
+  required: false,
+  schema: { type: 'integer', minimum: 1 },
+};
+
 /** The operation's own responses merged over the ones every route of its kind has. */
 export function responsesOf(
   operation: ApiOperation,
@@ -28,7 +36,15 @@ export function responsesOf(
       implicit?.errorCodes && response.errorCodes
         ? [...new Set([...implicit.errorCodes, ...response.errorCodes])]
         : response.errorCodes;
-    merged.set(status, { ...response, ...(codes && { errorCodes: codes }) });
+    const headers =
+      implicit?.headers || response.headers
+        ? { ...implicit?.headers, ...response.headers }
+        : undefined;
+    merged.set(status, {
+      ...response,
+      ...(codes && { errorCodes: codes }),
+      ...(headers && { headers }),
+    });
   }
   if (![...merged.keys()].some((status) => status >= 200 && status < 300)) {
     throw new Error(`${where}: no success response is documented`);
@@ -69,7 +85,19 @@ function implicitResponses(operation: ApiOperation): Map<number, ApiResponse> {
       errorResponse("The body's charset or content encoding is not supported", ['BAD_REQUEST']),
     );
   }
-  responses.set(503, errorResponse('The service is shutting down; try again', ['SHUTTING_DOWN']));
+  responses.set(
+    503,
+    operation.bypassesAdmission
+      ? errorResponse('The service is shutting down; try again', ['SHUTTING_DOWN'])
+      : {
+          ...errorResponse(
+            'The service is shutting down, or too busy to take the request now (`OVERLOADED`, ' +
+              'answered before any of its work is done); try again',
+            ['SHUTTING_DOWN', 'OVERLOADED'],
+          ),
+          headers: { 'Retry-After': retryAfterHeader },
+        },
+  );
   return responses;
 }
 
@@ -80,7 +108,7 @@ function responseObject(response: ApiResponse, toSchema: ToJsonSchema): Response
     : response.description;
   return {
     description,
-    headers: { 'x-correlation-id': correlationHeader },
+    headers: { 'x-correlation-id': correlationHeader, ...response.headers },
     ...(response.body && {
       content: { [JSON_MEDIA_TYPE]: { schema: toSchema(response.body) } },
     }),

@@ -1,0 +1,133 @@
+import type { Admission } from '../../src/http/admission-queue';
+import { AdmissionQueue } from '../../src/http/admission-queue';
+
+const limits = { maxInProgress: 2, maxQueued: 2, maxQueueWaitMs: 1000 };
+
+/** The admission's release; fails the test when the request was refused. */
+function releaseOf(admission: Admission): () => void {
+  if (!admission.admitted) throw new Error(`Refused: ${admission.reason}`);
+  return admission.release;
+}
+
+/** Whether the promise has settled, once pending callbacks have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  await Promise.resolve();
+  await Promise.resolve();
+  return done;
+}
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+describe('AdmissionQueue', () => {
+  it('when places are free, then requests are admitted at once, up to maxInProgress', async () => {
+    const queue = new AdmissionQueue(limits);
+    expect((await queue.admit()).admitted).toBe(true);
+    expect((await queue.admit()).admitted).toBe(true);
+    expect(queue.inProgress).toBe(2);
+    expect(queue.queued).toBe(0);
+  });
+
+  it('when every place is taken, then requests wait and start in arrival order as places free up', async () => {
+    const queue = new AdmissionQueue(limits);
+    const first = releaseOf(await queue.admit());
+    const second = releaseOf(await queue.admit());
+    const third = queue.admit();
+    const fourth = queue.admit();
+    expect(queue.queued).toBe(2);
+    expect(await settled(third)).toBe(false);
+
+    first();
+    expect(await third).toMatchObject({ admitted: true });
+    expect(await settled(fourth)).toBe(false);
+    expect(queue.inProgress).toBe(2);
+    expect(queue.queued).toBe(1);
+
+    second();
+    expect(await fourth).toMatchObject({ admitted: true });
+    expect(queue.queued).toBe(0);
+  });
+
+  it('when the queue is full, then one more is refused at once as queue-full, and nothing changes', async () => {
+    const queue = new AdmissionQueue(limits);
+    await queue.admit();
+    await queue.admit();
+    void queue.admit();
+    void queue.admit();
+    expect(await queue.admit()).toEqual({ admitted: false, reason: 'queue-full' });
+    expect(queue.inProgress).toBe(2);
+    expect(queue.queued).toBe(2);
+  });
+
+  it('when maxQueued is 0, then a request that finds no free place is refused at once', async () => {
+    const queue = new AdmissionQueue({ ...limits, maxInProgress: 1, maxQueued: 0 });
+    await queue.admit();
+    expect(await queue.admit()).toEqual({ admitted: false, reason: 'queue-full' });
+  });
+
+  it('when a request has waited maxQueueWaitMs, then it is refused as waited-too-long and leaves the queue', async () => {
+    const queue = new AdmissionQueue(limits);
+    const release = releaseOf(await queue.admit());
+    await queue.admit();
+    const waiting = queue.admit();
+
+    jest.advanceTimersByTime(999);
+    expect(await settled(waiting)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await waiting).toEqual({ admitted: false, reason: 'waited-too-long' });
+    expect(queue.queued).toBe(0);
+
+    // The place it did not get goes to nobody: none was taken for it.
+    release();
+    expect(queue.inProgress).toBe(1);
+  });
+
+  it('when the client of a waiting request goes away, then it leaves the queue at once and frees its spot', async () => {
+    const queue = new AdmissionQueue({ ...limits, maxQueued: 1 });
+    const release = releaseOf(await queue.admit());
+    await queue.admit();
+    const client = new AbortController();
+    const waiting = queue.admit(client.signal);
+    expect(await queue.admit()).toEqual({ admitted: false, reason: 'queue-full' });
+
+    client.abort();
+    expect(await waiting).toEqual({ admitted: false, reason: 'client-gone' });
+    expect(queue.queued).toBe(0);
+    const next = queue.admit();
+    expect(queue.queued).toBe(1);
+    release();
+    expect(await next).toMatchObject({ admitted: true });
+    expect(queue.inProgress).toBe(2);
+  });
+
+  it('when the client is gone before it asks, then it takes no place', async () => {
+    const queue = new AdmissionQueue(limits);
+    const client = new AbortController();
+    client.abort();
+    expect(await queue.admit(client.signal)).toEqual({ admitted: false, reason: 'client-gone' });
+    expect(queue.inProgress).toBe(0);
+  });
+
+  it('when a place is released twice, then it counts once', async () => {
+    const queue = new AdmissionQueue(limits);
+    const release = releaseOf(await queue.admit());
+    await queue.admit();
+    release();
+    release();
+    expect(queue.inProgress).toBe(1);
+  });
+
+  it('when a waiting request is admitted, then its timer no longer refuses it', async () => {
+    const queue = new AdmissionQueue({ ...limits, maxInProgress: 1 });
+    const release = releaseOf(await queue.admit());
+    const waiting = queue.admit();
+    release();
+    const admission = await waiting;
+    jest.advanceTimersByTime(5000);
+    expect(admission.admitted).toBe(true);
+    expect(queue.inProgress).toBe(1);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
