@@ -127,6 +127,11 @@ func main() {
 //     database that forgets the last writes it acknowledged would lose those orders and break
 //     every idempotency argument built on it. With asynchronous commits, a crash of PostgreSQL
 //     lost orders already answered 201 (tests-e2e/serial/postgres-crash.test.ts, npm run chaos).
+//   - no JIT compilation of queries (jit=off): PostgreSQL compiles a query whose estimated cost
+//     passes jit_above_cost, and FerretDB's queries on tables seldom ANALYZEd (vacuum.go) are
+//     estimated at millions of rows. The list queries that read 20 rows from an index
+//     (patches/) took 30–50 ms, 20–44 ms of it compiling them; a scan that JIT would speed up
+//     is followed by FerretDB decoding every row in Go anyway.
 func tunedURL(rawURL string, poolSize int, unsafeAsyncCommit bool) (string, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -142,6 +147,9 @@ func tunedURL(rawURL string, poolSize int, unsafeAsyncCommit bool) (string, erro
 	if !q.Has("pool_max_conn_lifetime") {
 		q.Set("pool_max_conn_lifetime", "5m")
 		q.Set("pool_max_conn_lifetime_jitter", "1m")
+	}
+	if !q.Has("jit") {
+		q.Set("jit", "off")
 	}
 	if !q.Has("synchronous_commit") {
 		// Stated either way, so that a server, database or role default cannot decide it.
