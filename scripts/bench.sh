@@ -9,5 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
 build_with_infra
+# The burst phase holds thousands of connections at once, each a file descriptor in the bench and
+# in the order service (which inherits the limit): up to the hard limit, where the soft one is lower.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 say "Benchmark (scripts/bench.ts)"
 node_modules/.bin/ts-node --transpile-only scripts/bench.ts "$@"

@@ -4,7 +4,9 @@ import { SERVICES, System } from '@ecommerce/tests-e2e';
 import type { Calibration, PerService } from './commands';
 import { PollLedger, calibrate, perService, readCommandCounters, waitUntilQuiet } from './commands';
 import type { BenchConfig } from './config';
-import { expectStatus, requestText } from './http';
+import { TARGETS } from './config';
+import type { Outcome } from './http';
+import { expectStatus, onOwnConnection, requestText } from './http';
 import { sleep } from './load';
 import type { OrderTimes } from './stats';
 
@@ -31,6 +33,9 @@ export interface Product {
   available: number;
   reserved: number;
 }
+
+/** An order as the bench reads it back: its id, status and timestamps. */
+export type StoredOrder = OrderTimes & { id: string };
 
 /** What a phase owns: its user (so its orders can be told apart) and its products. */
 export interface PhaseScope {
@@ -106,6 +111,13 @@ export class BenchSystem {
     return performance.now() - started;
   }
 
+  /** The same order, built now and placed on a connection of its own when called (the burst). */
+  prepareOrder(userId: string, productId: string): () => Promise<Outcome> {
+    return onOwnConnection('POST', this.system.orders(), {
+      body: { userId, products: [{ productId, quantity: 1 }], totalPrice: 1 },
+    });
+  }
+
   /**
    * Orders placed and not yet final, in the whole run (every phase drains before the next), from
    * the order service's `order_status_changes_total`: no database command.
@@ -133,9 +145,13 @@ export class BenchSystem {
     return expectStatus<Product>(200, 'GET', this.system.inventory(`/${productId}`));
   }
 
-  /** Every order in the store (outside any measured window: it costs a count). */
+  /**
+   * Every order in the store: those placed in this run, whose databases are its own. From the
+   * order service's metrics, as `pendingOrders`: a list's `total` may stop counting at some size.
+   */
   async storedOrders(): Promise<number> {
-    return (await expectStatus<Page<unknown>>(200, 'GET', this.system.orders('?limit=1'))).total;
+    const text = await requestText(`${this.system.url('order-service')}/metrics`);
+    return metricValue(text, 'order_status_changes_total', { status: 'PENDING' }) ?? 0;
   }
 
   /**
@@ -143,15 +159,19 @@ export class BenchSystem {
    * written, no unit still reserved, and the services back to their idle command rate. Orders
    * stuck PENDING for `stallMs` fail the run (the next phase would not start idle); the later
    * stages give up after `SETTLE_STALL_MS` without progress and say what was left, for the
-   * phase to report as a missed check.
+   * phase to report as a missed check. On the way it reads the units still reserved as soon as
+   * the last order is final, and `TARGETS.settledAfterMs` later.
    */
   async drain(scope: PhaseScope, orders: number): Promise<Drained> {
     const interval = this.config.pollIntervalMs;
     const final = new ProgressWatch(this.config.stallMs, this.config.maxWaitMs);
+    const nextPoll = pollSoonerNearTheEnd(interval);
     await final.until(interval, async () => {
       const pending = await this.pendingOrders();
-      return { done: pending === 0, progress: pending, state: `${pending} orders PENDING` };
+      const state = `${pending} orders PENDING`;
+      return { done: pending === 0, progress: pending, state, nextPollMs: nextPoll(pending) };
     });
+    const settling = await this.settling(scope);
     const settle = new ProgressWatch(SETTLE_STALL_MS, this.config.maxWaitMs, { fatal: false });
     let notifications = 0;
     await settle.until(interval, async () => {
@@ -166,18 +186,36 @@ export class BenchSystem {
     });
     const quiet =
       this.calibration === undefined || (await waitUntilQuiet(this.counters, this.calibration));
-    return { notifications, reserved, quiet, failedPolls: final.failedPolls + settle.failedPolls };
+    return {
+      notifications,
+      reserved,
+      settling,
+      quiet,
+      failedPolls: final.failedPolls + settle.failedPolls,
+    };
   }
 
+  /** Units reserved now (just after the last order became final), and a while later. */
+  private async settling(scope: PhaseScope): Promise<Settling> {
+    const readAt = Date.now();
+    const reservedWhenFinal = await this.reserved(scope);
+    await sleep(readAt + TARGETS.settledAfterMs - Date.now());
+    const laterAt = Date.now();
+    return { readAt, reservedWhenFinal, laterAt, reservedLater: await this.reserved(scope) };
+  }
+
+  private async reserved(scope: PhaseScope): Promise<number> {
+    return (await this.stock(scope)).reduce((total, p) => total + p.reserved, 0);
+  }
+
+  /** Every product of the phase, read at once (a snapshot as near one instant as it gets). */
   async stock(scope: PhaseScope): Promise<Product[]> {
-    const products = [];
-    for (const { productId } of scope.products) products.push(await this.product(productId));
-    return products;
+    return Promise.all(scope.products.map(({ productId }) => this.product(productId)));
   }
 
   /** The phase's orders with their timestamps, read page by page through the API. */
-  async ordersOf(userId: string): Promise<OrderTimes[]> {
-    const orders: OrderTimes[] = [];
+  async ordersOf(userId: string): Promise<StoredOrder[]> {
+    const orders: StoredOrder[] = [];
     for (let offset = 0; ; offset += 100) {
       const page = await expectStatus<Page<OrderBody>>(
         200,
@@ -186,6 +224,7 @@ export class BenchSystem {
       );
       for (const order of page.items) {
         orders.push({
+          id: order.id,
           status: order.status,
           createdAt: Date.parse(order.createdAt),
           updatedAt: Date.parse(order.updatedAt),
@@ -248,14 +287,46 @@ export class FatalError extends Error {}
 export interface Drained {
   notifications: number;
   reserved: number;
+  settling: Settling;
   /** False when the services kept sending more commands than an idle system does. */
   quiet: boolean;
   /** Polls answered with an error (and tried again): the system was not healthy meanwhile. */
   failedPolls: number;
 }
 
+/** Units still reserved when the phase's last order was seen final, and a while later. */
+export interface Settling {
+  /** When the first reading began (`Date.now()`), just after no order was PENDING any more. */
+  readAt: number;
+  reservedWhenFinal: number;
+  laterAt: number;
+  reservedLater: number;
+}
+
 /** A notification or a released hold that does not move for this long is not coming. */
 const SETTLE_STALL_MS = 15_000;
+
+/** How often the count of pending orders is read once the end is near. */
+const TAIL_POLL_MS = 50;
+/** So few orders left that the next one final may be the last. */
+const TAIL_ORDERS = 10;
+
+/**
+ * The delay before the next reading of the pending orders: the usual interval while many are
+ * left, a short one once those left would be done within two intervals at the pace of the last
+ * one (or are only a few), so that the moment the last order becomes final is seen within
+ * TAIL_POLL_MS. (Each reading is the order service's metrics: no database command, a little CPU.)
+ */
+function pollSoonerNearTheEnd(intervalMs: number): (pending: number) => number {
+  let last: { pending: number; at: number } | undefined;
+  return (pending) => {
+    const now = Date.now();
+    const perMs = last ? Math.max(0, last.pending - pending) / Math.max(1, now - last.at) : 0;
+    last = { pending, at: now };
+    const nearTheEnd = pending <= 2 * perMs * intervalMs || pending <= TAIL_ORDERS;
+    return nearTheEnd ? TAIL_POLL_MS : intervalMs;
+  };
+}
 
 /**
  * Polls until done. A state that stops changing for `stallMs` is an error naming it, or, when
@@ -274,18 +345,21 @@ export class ProgressWatch {
     this.deadline = Date.now() + maxWaitMs;
   }
 
+  /** `nextPollMs`, when the probe gives it, replaces `intervalMs` before the next poll. */
   async until(
     intervalMs: number,
-    probe: () => Promise<{ done: boolean; progress: number; state: string }>,
+    probe: () => Promise<{ done: boolean; progress: number; state: string; nextPollMs?: number }>,
   ): Promise<void> {
     let last: number | undefined;
     let lastChange = Date.now();
     let state = 'no answer yet';
     for (;;) {
+      let delay = intervalMs;
       try {
         const answer = await probe();
         if (answer.done) return;
         state = answer.state;
+        delay = answer.nextPollMs ?? intervalMs;
         if (answer.progress !== last) {
           last = answer.progress;
           lastChange = Date.now();
@@ -302,7 +376,7 @@ export class ProgressWatch {
         throw new Error(`Stalled: ${state}, unchanged for ${this.stallMs / 1000} s`);
       }
       if (Date.now() > this.deadline) throw new Error(`Gave up waiting: ${state}`);
-      await sleep(intervalMs);
+      await sleep(delay);
     }
   }
 }

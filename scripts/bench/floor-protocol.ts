@@ -11,7 +11,7 @@ export interface FloorRoleConfig {
   exchange: string;
   prefetch: number;
   queueType: 'quorum' | 'classic';
-  /** The driver's connection pool, capped as the services cap theirs (see floor.ts). */
+  /** The driver's connection pool: the floor's own, not the services' (see floor.ts). */
   maxPoolSize: number;
   /** The inventory also takes a confirmed order's hold out of the product (a sixth write). */
   releaseHolds: boolean;

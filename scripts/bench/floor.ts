@@ -10,10 +10,14 @@
  * system's order service also takes the orders in), with no HTTP in between: HTTP is not part of
  * an order's necessary work on the database and broker.
  *
- * Each role's driver pool is capped like the services' (10 connections): FerretDB v1 on
- * PostgreSQL deadlocks for good once ~50 updates are in flight at once (each holds one of its 50
- * PostgreSQL connections and waits for a second). Its collections are created before the load
- * starts, so that no collection is created while the load runs.
+ * Each role's driver pool and prefetch are the floor's own (the bench tries a few and keeps the
+ * fastest): the floor is the least work done as fast as the servers allow, not at the services'
+ * settings. The services cap their pools at 10 because FerretDB v1 on PostgreSQL deadlocked for
+ * good once ~50 updates were in flight at once (each held one of its PostgreSQL connections and
+ * waited for a second); the project's FerretDB now lets at most 40 commands run at once whatever
+ * its clients send (scripts/ferretdb/main.go, -max-commands), so a larger pool only queues there.
+ * Its collections are created before the load starts, so that no collection is created while
+ * the load runs.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';

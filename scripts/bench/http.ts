@@ -33,15 +33,68 @@ export async function request<T>(
   options: { body?: unknown; admin?: boolean } = {},
 ): Promise<Reply<T>> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: http.OutgoingHttpHeaders = {
+  const { status, text } = await send(method, url, jsonHeaders(body, options.admin), body);
+  return { status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+function jsonHeaders(body: string | undefined, admin = false): http.OutgoingHttpHeaders {
+  return {
     ...(body !== undefined && {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
     }),
-    ...(options.admin && { authorization: `Bearer ${ADMIN_TOKEN}` }),
+    ...(admin && { authorization: `Bearer ${ADMIN_TOKEN}` }),
   };
-  const { status, text } = await send(method, url, headers, body);
-  return { status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** What a request on a connection of its own came to, and when (`performance.now()`). */
+export type Outcome =
+  | { kind: 'answer'; status: number; retryAfter?: string; text: string; at: number }
+  /** No answer: the connection was refused, reset, or timed out (`reason`: the error's code). */
+  | { kind: 'failed'; reason: string; at: number };
+
+/**
+ * A JSON request built now and sent when the returned function is called, on a connection of
+ * its own: `agent: false` gives it a fresh agent, so no socket is shared or kept alive (it asks
+ * `Connection: close`) and no agent's socket limit queues it. It never rejects: a failure is an
+ * outcome to count. (Each such request holds a file descriptor until answered: the burst phase
+ * checks the process's limit before it sends thousands.)
+ */
+export function onOwnConnection(
+  method: string,
+  url: string,
+  options: { body?: unknown } = {},
+): () => Promise<Outcome> {
+  assertLoopback(url);
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers = jsonHeaders(body);
+  return () =>
+    new Promise((resolve) => {
+      const failed = (error: NodeJS.ErrnoException) =>
+        resolve({ kind: 'failed', reason: error.code ?? error.message, at: performance.now() });
+      const outgoing = http.request(url, { method, headers, agent: false }, (response) => {
+        const chunks: string[] = [];
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => chunks.push(chunk));
+        response.on('end', () => {
+          const retryAfter = response.headers['retry-after'];
+          const status = response.statusCode ?? 0;
+          resolve({
+            kind: 'answer',
+            status,
+            retryAfter,
+            text: chunks.join(''),
+            at: performance.now(),
+          });
+        });
+        response.on('error', failed);
+      });
+      outgoing.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        outgoing.destroy(Object.assign(new Error('no answer in time'), { code: 'timeout' })),
+      );
+      outgoing.on('error', failed);
+      outgoing.end(body);
+    });
 }
 
 /** Like `request`, but anything other than `expected` is an error naming the answer. */

@@ -40,6 +40,8 @@ export interface Throughput {
   pending: number;
   /** From the first order created to the last one final, ms. */
   spanMs: number;
+  /** When the last order became final (epoch ms; -Infinity when none is). */
+  lastFinalAt: number;
   perSecond: number;
 }
 
@@ -63,6 +65,7 @@ export function throughput(orders: readonly OrderTimes[]): Throughput {
     cancelled,
     pending: count('PENDING'),
     spanMs,
+    lastFinalAt: last,
     perSecond: finals.length === 0 ? 0 : finals.length / (spanMs / 1000),
   };
 }
