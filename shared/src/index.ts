@@ -26,6 +26,7 @@ export { migrateWorkQueue, MigrationRefusedError } from './messaging/queue-migra
 export type { MigrationOutcome } from './messaging/queue-migration';
 export type { AggregateStore, Change, Decide, Updated } from './aggregates/aggregate-store';
 export { aggregateSchema } from './aggregates/aggregate-schema';
+export type { StoredFields } from './aggregates/aggregate-schema';
 export * from './errors/domain-errors';
 export * from './http/validation';
 export * from './http/require-admin';

@@ -12,6 +12,9 @@ import { aggregateSchema } from '@ecommerce/shared';
 import type { Reservation } from '../domain/inventory';
 import type { ReservationRepositoryPort } from '../domain/inventory-ports';
 
+/** A reservation as stored: its state under `_id` (the order's id), beside the store's own fields. */
+export type ReservationDocument = Omit<Reservation, 'orderId'> & { _id: string };
+
 const reservationSchema = aggregateSchema<Omit<Reservation, 'orderId'>>(
   {
     status: {
