@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$REPO_ROOT"
 
 build_with_infra
+# The volume phase loads the console's pages in Chromium, as the browser tests do.
+ensure_chromium
 # The burst phase holds thousands of connections at once, each a file descriptor in the bench and
 # in the order service (which inherits the limit): up to the hard limit, where the soft one is lower.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -14,7 +14,12 @@
  *   burst     2,000 clients at once, one order each on its own connection, over 20 products;
  *             then 2,000 on one product with stock 1,000: answers by status, connection errors,
  *             POST p50/p99/max, release → every accepted order final
- *   volume    the store filled to 20,000 orders through the system, then spread again
+ *   volume    the store filled to 200,000 finished orders (written straight into the databases,
+ *             with as many reservations and notifications: bench/volume-fill.ts); then the
+ *             lists (newest, by status, a customer's) and an order by id, 200 requests each,
+ *             p50/p99 and the `total` seen; the lists' page and count queries timed apart on
+ *             the database; the console's pages in headless Chromium (request → data shown);
+ *             spread again, its rate as a share of the first spread's
  *   memory    each service's resident memory
  * The floor runs on its own pool and prefetch: the fastest of a few settings, tried on a short
  * run each before its first phase. Every figure is printed beside its target, again as a table
@@ -48,10 +53,10 @@ import {
   memoryPhase,
   reportCalibration,
   spreadPlan,
-  volumePhase,
 } from './bench/phases';
 import { withDeadline } from './bench/load';
 import { checkServers } from './bench/preflight';
+import { volumePhase } from './bench/volume';
 import { Report } from './bench/report';
 
 async function main(): Promise<number> {

@@ -1,6 +1,6 @@
 import { metricValue } from '@ecommerce/shared/testing';
 import type { ServiceName } from '@ecommerce/tests-e2e';
-import { SERVICES, System } from '@ecommerce/tests-e2e';
+import { ConsoleProcess, SERVICES, System } from '@ecommerce/tests-e2e';
 import type { Calibration, PerService } from './commands';
 import { PollLedger, calibrate, perService, readCommandCounters, waitUntilQuiet } from './commands';
 import type { BenchConfig } from './config';
@@ -76,6 +76,16 @@ export class BenchSystem {
   }
 
   counters = (): Promise<PerService> => readCommandCounters(this.urls);
+
+  /** The database of one service (the run's own, deleted at the end). */
+  databaseUri(name: ServiceName): string {
+    return this.system.env.mongodbUri(name);
+  }
+
+  /** The console's server in front of these services; the caller stops it. */
+  startConsole(): Promise<ConsoleProcess> {
+    return ConsoleProcess.start(this.system);
+  }
 
   async calibrate(): Promise<Calibration> {
     // A throwaway user and product: the same queries as the phases' polls, on no data.

@@ -332,44 +332,6 @@ export async function floorSettingOf(ctx: BenchContext): Promise<FloorSetting> {
   return (ctx.floorSetting = best.setting);
 }
 
-/**
- * Fills the store to `volumeStored` orders through the system (every service's collections
- * grow), as fast as it takes them, then runs the spread phase again.
- */
-export async function volumePhase(
-  ctx: BenchContext,
-  firstSpread: CapacityResult | undefined,
-): Promise<void> {
-  const { system, config, report } = ctx;
-  const stored = await system.storedOrders();
-  const missing = Math.max(0, config.volumeStored - stored);
-  report.section(`volume: filling the store from ${stored} to ${config.volumeStored} orders`);
-  if (missing > 0) {
-    const scope = await system.newScope('fill', config.products, missing);
-    const started = Date.now();
-    await closedLoop(config.clients, missing, async (index) => {
-      await system.placeOrder(scope.userId, productFor(scope, index));
-    });
-    await system.drain(scope, missing);
-    report.info('filled', `${missing} orders in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  }
-  report.info('orders stored before the phase', String(await system.storedOrders()));
-  // Its target is the share of the first spread's rate (below), not the spread's own rate.
-  const plan = { ...spreadPlan(config, 'volume-spread'), rateTarget: undefined };
-  const again = await capacityPhase(ctx, plan);
-  if (!firstSpread) {
-    report.info('share of the first spread rate', 'not measured (spread phase not run)');
-    return;
-  }
-  const share = again.rate.perSecond / firstSpread.rate.perSecond;
-  report.check(
-    'rate with the store full / first spread rate',
-    formatShare(share),
-    `≥ ${formatShare(TARGETS.volumeShare)}`,
-    share >= TARGETS.volumeShare,
-  );
-}
-
 export async function memoryPhase({ system, report }: BenchContext): Promise<void> {
   report.section('memory at the end');
   const rss = system.residentMemoryMb();

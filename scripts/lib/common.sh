@@ -101,8 +101,9 @@ ensure_node_modules() {
   fi
 }
 
-# ensure_chromium: Debian's Chromium for the browser tests (CHROMIUM_PATH, else `chromium`),
-# installed with apt-get when missing. Without it those tests fail, they never skip.
+# ensure_chromium: Debian's Chromium for the browser tests and the bench's console pages
+# (CHROMIUM_PATH, else `chromium`), installed with apt-get when missing. Without it those tests
+# fail, they never skip.
 ensure_chromium() {
   if [[ -n "${CHROMIUM_PATH:-}" ]]; then
     [[ -x "$CHROMIUM_PATH" ]] ||
