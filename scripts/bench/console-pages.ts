@@ -19,14 +19,17 @@ export const CONSOLE_PAGES = [
 const SHOWN_WITHIN_MS = 15_000;
 
 /**
- * Shown: every table on the page has rows in its body and none of them says it is loading (the
- * latest orders, the products, each service's dead letters or "Empty."). Evaluated in the page,
- * at every animation frame; a string, since the bench is compiled without the DOM's types.
+ * Shown: every table on the page has rows in its body, none of them the placeholder of a table
+ * still waiting ("Loading…", or "—" while the dead letters wait for the token): the latest
+ * orders, the products, each service's dead letters or "Empty.". Evaluated in the page at every
+ * animation frame; a string, since the bench is compiled without the DOM's types.
  */
 const DATA_SHOWN = `(() => {
   const tables = [...document.querySelectorAll('main table')];
-  return tables.length > 0 && tables.every((table) =>
-    table.tBodies[0]?.rows.length > 0 && !table.tBodies[0].innerText.includes('Loading'));
+  return tables.length > 0 && tables.every((table) => {
+    const body = table.tBodies[0];
+    return body?.rows.length > 0 && !['Loading…', '—'].includes(body.innerText.trim());
+  });
 })()`;
 const BODY_ROWS = `[...document.querySelectorAll('main table tbody tr')].length`;
 
