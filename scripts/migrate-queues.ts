@@ -1,9 +1,10 @@
 /**
- * `npm run migrate-queues -- [<queue>...]`: redeclares the services' work queues as this version
- * declares them (quorum queues with a delivery limit) where they exist with other arguments, a
- * classic queue of an earlier version most often, keeping every message (see
+ * `npm run migrate-queues -- [<service>...]`: redeclares the services' work queues, every lane's
+ * (`<service>`, `<service>.<lane>`), as this version declares them (quorum queues with a delivery
+ * limit) where they exist with other arguments, a classic queue of an earlier version most often,
+ * keeping every message, and binds each to its own lane's event types only (see
  * shared/src/messaging/queue-migration.ts). Stop the instances of the services concerned first;
- * a queue that still has consumers is left alone. Without arguments: the three services' queues.
+ * a queue that still has consumers is left alone. Without arguments: the three services.
  *
  * Settings (RABBITMQ_URL, EVENT_EXCHANGE, MAX_DELIVERIES…) are read as each service reads them:
  * environment, then its .env files. Exit codes: 0 done, 1 failed, 2 bad usage.
@@ -13,8 +14,9 @@ import type {
   ConsumerPolicy,
   DatabaseCapabilities,
   EventBus,
-  EventType,
+  MigrationOutcome,
   ServiceConfig,
+  TopologyOptions,
 } from '@ecommerce/shared';
 import {
   connectDatabase,
@@ -23,7 +25,7 @@ import {
   needsSingleActiveConsumer,
   readDatabaseCapabilities,
   MigrationRefusedError,
-  migrateWorkQueue,
+  migrateWorkQueues,
 } from '@ecommerce/shared';
 import {
   INVENTORY_CONSUMERS,
@@ -38,7 +40,7 @@ import { loadOrderServiceConfig, subscribeOrderHandlers } from '@ecommerce/order
 
 interface ServiceQueue {
   loadConfig: () => ServiceConfig;
-  /** The service's own subscriptions: the bindings come from the code that consumes. */
+  /** The service's own subscriptions: the bindings and lanes come from the code that consumes. */
   subscribe: (bus: EventBus, dependencies: never) => void;
   /** How its instances share the queue (its start.ts says so too). */
   consumers: ConsumerPolicy;
@@ -71,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const unknown = argv.filter((name) => !(name in QUEUES));
   if (unknown.length > 0) {
-    console.error(`Unknown queue ${unknown.join(', ')}\n${USAGE}`);
+    console.error(`Unknown service ${unknown.join(', ')}\n${USAGE}`);
     return 2;
   }
   let failed = false;
@@ -97,7 +99,7 @@ async function migrate(
   const topology = defineServiceTopology({
     service: name,
     exchange: config.eventExchange,
-    consumes: consumedEventTypes(subscribe),
+    ...subscriptionsOf(subscribe),
     maxAttempts: config.maxAttempts,
     retryBaseDelayMs: config.retryBaseDelayMs,
     maxDeliveries: config.maxDeliveries,
@@ -108,15 +110,7 @@ async function migrate(
   });
   const connection = await amqp.connect(config.rabbitmqUrl);
   try {
-    const result = await migrateWorkQueue(connection, topology);
-    switch (result.outcome) {
-      case 'as-declared':
-        return `${name}: already as declared, nothing to do`;
-      case 'created':
-        return `${name}: did not exist, declared`;
-      case 'migrated':
-        return `${name}: redeclared, ${result.messagesMoved} message(s) kept`;
-    }
+    return (await migrateWorkQueues(connection, topology)).map(describe).join('\n');
   } finally {
     await connection.close().catch(() => undefined);
   }
@@ -133,15 +127,32 @@ async function databaseCapabilities(uri: string): Promise<DatabaseCapabilities> 
   }
 }
 
-/** The event types a service subscribes to, recorded from its own subscription code. */
-function consumedEventTypes(subscribe: ServiceQueue['subscribe']): EventType[] {
-  const types: EventType[] = [];
+function describe(result: MigrationOutcome): string {
+  switch (result.outcome) {
+    case 'as-declared':
+      return `${result.queue}: already as declared, nothing to do`;
+    case 'created':
+      return `${result.queue}: did not exist, declared`;
+    case 'migrated':
+      return `${result.queue}: redeclared, ${result.messagesMoved} message(s) kept`;
+  }
+}
+
+/** The event types a service subscribes to, and their lanes, recorded from its own code. */
+function subscriptionsOf(
+  subscribe: ServiceQueue['subscribe'],
+): Pick<TopologyOptions, 'consumes' | 'lanes'> {
+  const consumes: TopologyOptions['consumes'] = [];
+  const lanes: Record<string, TopologyOptions['consumes']> = {};
   const recorder: EventBus = {
-    subscribe: (eventType) => void types.push(eventType),
+    subscribe: (eventType, _handler, options) => {
+      consumes.push(eventType);
+      if (options?.lane !== undefined) (lanes[options.lane] ??= []).push(eventType);
+    },
     publish: () => Promise.reject(new Error('The migration publishes nothing')),
   };
   subscribe(recorder, undefined as never);
-  return types;
+  return { consumes, lanes };
 }
 
 main(process.argv.slice(2)).then(

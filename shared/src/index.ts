@@ -14,15 +14,24 @@ export {
 export type { ConsumerPolicy, DatabaseCapabilities } from './database/database-capabilities';
 export * from './database/mongo-errors';
 export * from './database/find-page';
-export type { EventBus, EventHandler, EventPublisher } from './messaging/event-bus';
+export type {
+  EventBus,
+  EventHandler,
+  EventPublisher,
+  SubscribeOptions,
+} from './messaging/event-bus';
 export { RabbitEventBus, BrokerUnavailableError } from './messaging/rabbit-event-bus';
 export type { DeadLetterRecord } from './messaging/dead-letters';
 export type { DeadLetterQueue, DeadLetterSelection } from './messaging/dead-letter-queue';
 export { UnroutableMessageError } from './messaging/amqp-helpers';
-export { defineServiceTopology } from './messaging/topology';
-export type { ServiceTopology } from './messaging/topology';
+export { DEFAULT_LANE, defineServiceTopology, laneOf } from './messaging/topology';
+export type { ServiceTopology, TopologyOptions, WorkQueue } from './messaging/topology';
 export { MAX_ATTEMPTS_LIMIT, shortestRetrySpanMs } from './messaging/retry-schedule';
-export { migrateWorkQueue, MigrationRefusedError } from './messaging/queue-migration';
+export {
+  migrateWorkQueue,
+  migrateWorkQueues,
+  MigrationRefusedError,
+} from './messaging/queue-migration';
 export type { MigrationOutcome } from './messaging/queue-migration';
 export type { AggregateStore, Change, Decide, Updated } from './aggregates/aggregate-store';
 export { aggregateSchema } from './aggregates/aggregate-schema';

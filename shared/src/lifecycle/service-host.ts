@@ -158,6 +158,7 @@ async function createEventBus<C extends ServiceConfig>(
     metrics,
   });
   metrics.deadLetterQueueDepth = () => bus.deadLetterQueue.depth();
+  metrics.workQueues = () => bus.workQueueStatus();
   return bus;
 }
 

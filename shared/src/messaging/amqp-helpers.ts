@@ -1,5 +1,7 @@
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import type { ServiceTopology } from './topology';
+import { sleep } from '../concurrency/timing';
+import type { ServiceTopology, WorkQueue } from './topology';
+import { keysOfOtherLanes } from './topology';
 
 /**
  * The broker had no queue to route a message to: an event no consumer has bound yet, or a delay
@@ -92,16 +94,17 @@ export function sendConfirmed(
  */
 export type QueueState = 'as-declared' | 'differs';
 
-/** What declaring the topology found: how the work queue and each delay queue stand. */
+/** What declaring the topology found: the queues that exist with other arguments. */
 export interface DeclaredTopology {
-  workQueue: QueueState;
+  /** The work queues (of any lane) that exist with other arguments (consumed as they are). */
+  differingWorkQueues: string[];
   /** The delay queues that exist with other arguments (used as they are). */
   differingDelayQueues: string[];
 }
 
 /**
- * Declares the service's exchange and queues; idempotent, so it runs on every (re)connect. A
- * queue that exists with other arguments is used as it is.
+ * Declares the service's exchange and queues, lane by lane; idempotent, so it runs on every
+ * (re)connect. A queue that exists with other arguments is used as it is.
  */
 export async function declareTopology(
   connection: ChannelModel,
@@ -109,25 +112,48 @@ export async function declareTopology(
   topology: ServiceTopology,
 ): Promise<DeclaredTopology> {
   await channel.assertExchange(topology.exchange, 'topic', { durable: true });
-  const workQueue = await declareWorkQueue(connection, topology);
-  for (const routingKey of topology.bindings) {
-    await channel.bindQueue(topology.queue, topology.exchange, routingKey);
+  const differingWorkQueues: string[] = [];
+  for (const lane of topology.lanes) {
+    if ((await declareWorkQueue(connection, lane)) === 'differs')
+      differingWorkQueues.push(lane.queue);
   }
+  await bindLanes(channel, topology, topology.lanes);
   const differingDelayQueues: string[] = [];
-  for (const retryQueue of topology.retryQueues) {
-    const state = await declareQueue(connection, retryQueue.name, topology.retryQueueArguments);
-    if (state === 'differs') differingDelayQueues.push(retryQueue.name);
+  for (const lane of topology.lanes) {
+    for (const retryQueue of lane.retryQueues) {
+      const state = await declareQueue(connection, retryQueue.name, lane.retryQueueArguments);
+      if (state === 'differs') differingDelayQueues.push(retryQueue.name);
+    }
   }
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
-  return { workQueue, differingDelayQueues };
+  return { differingWorkQueues, differingDelayQueues };
 }
 
-/** Declares the work queue as the topology says, or finds that it exists otherwise. */
-export function declareWorkQueue(
-  connection: ChannelModel,
+/**
+ * Binds each of `lanes`' queues to its own event types, then unbinds it from those of the other
+ * lanes: a queue of an earlier version (or another lane) still bound to an event type that has
+ * moved would get a second copy of every such event. New bindings first, so that an event type
+ * is never without a queue meanwhile. Unbinding what is not bound is a no-op on the broker
+ * (RabbitMQ 3.10.8 answers unbind-ok, checked), so this runs on every (re)connect.
+ */
+export async function bindLanes(
+  channel: Channel,
   topology: ServiceTopology,
-): Promise<QueueState> {
-  return declareQueue(connection, topology.queue, topology.queueArguments);
+  lanes: readonly WorkQueue[],
+): Promise<void> {
+  for (const lane of lanes) {
+    for (const key of lane.bindings) await channel.bindQueue(lane.queue, topology.exchange, key);
+  }
+  for (const lane of lanes) {
+    for (const key of keysOfOtherLanes(topology, lane)) {
+      await channel.unbindQueue(lane.queue, topology.exchange, key);
+    }
+  }
+}
+
+/** Declares a lane's work queue as the topology says, or finds that it exists otherwise. */
+export function declareWorkQueue(connection: ChannelModel, lane: WorkQueue): Promise<QueueState> {
+  return declareQueue(connection, lane.queue, lane.queueArguments);
 }
 
 /**
@@ -154,4 +180,45 @@ async function declareQueue(
 /** The broker's answer to a declaration that differs from the existing queue. */
 export function isPreconditionFailed(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 406;
+}
+
+/** The broker's answer to a declaration of an exclusive queue that another connection holds. */
+function isResourceLocked(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 405;
+}
+
+const LOCK_WAIT_MS = { poll: 25, max: 10_000 } as const;
+
+/**
+ * Runs `work` while this connection holds `name`, an exclusive queue (a lock across processes:
+ * the broker refuses a second holder, and drops the lock with its connection). Waits for a holder
+ * at most LOCK_WAIT_MS.max; then throws (the caller's session is rebuilt and tries again).
+ */
+export async function whileHolding<T>(
+  connection: ChannelModel,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  for (let waitedMs = 0; ; waitedMs += LOCK_WAIT_MS.poll) {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined); // a refusal rejects the declaration below
+    try {
+      // Classic: exclusive queues cannot be quorum queues (nor take a virtual host's default type).
+      await channel.assertQueue(name, {
+        exclusive: true,
+        durable: false,
+        arguments: { 'x-queue-type': 'classic' },
+      });
+    } catch (error) {
+      if (!isResourceLocked(error) || waitedMs >= LOCK_WAIT_MS.max) throw error;
+      await sleep(LOCK_WAIT_MS.poll * (0.5 + Math.random()));
+      continue;
+    }
+    try {
+      return await work();
+    } finally {
+      await channel.deleteQueue(name).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import type { DeadLetterIndex, DeadLetterRecord } from './dead-letters';
 import { ORIGINAL_ROUTING_KEY_HEADER } from './delivery-pipeline';
 import { ATTEMPT_HEADER } from './retry-policy';
 import type { ServiceTopology } from './topology';
+import { laneOf } from './topology';
 
 export interface DeadLetterQueueDependencies {
   openChannel: () => Promise<ConfirmChannel>;
@@ -23,8 +24,8 @@ export interface DeadLetterSelection {
 }
 
 /**
- * The operator's view of a service's dead-letter queue: list, replay into the service's queue
- * (through the normal path, dedup included), or discard. Listing reads the index kept in the
+ * The operator's view of a service's dead-letter queue: list, replay into the queue of the
+ * message's lane (through the normal path, dedup included), or discard. Listing reads the index kept in the
  * database; replay and discard walk the queue itself and keep the index in step. The broker
  * dead-letters on its own too (a message delivered MAX_DELIVERIES times without an ack): when
  * the queue holds more than the index lists, listing first indexes what the broker put there.
@@ -59,14 +60,18 @@ export class DeadLetterQueue {
     }
   }
 
-  /** Moves the selected messages back to the service's queue with a fresh attempt count. */
+  /**
+   * Moves the selected messages back, with a fresh attempt count, each to the queue of the lane
+   * that its routing key is on now (one dead-letter queue serves every lane).
+   */
   replay(selection: DeadLetterSelection): Promise<number> {
-    const { queue } = this.deps.topology();
+    const topology = this.deps.topology();
     return this.walk(selection, async (channel, message, eventId) => {
       const headers = message.properties.headers ?? {};
+      const routingKey = routingKeyOfDeadLetter(message);
       // In the trace of the event's first delivery, not in that of the replay request.
       await withTraceContext(headers, () =>
-        sendConfirmed(channel, queue, message.content, {
+        sendConfirmed(channel, laneOf(topology, routingKey).queue, message.content, {
           persistent: true,
           contentType: message.properties.contentType,
           correlationId: message.properties.correlationId,
@@ -75,7 +80,7 @@ export class DeadLetterQueue {
           appId: message.properties.appId,
           timestamp: message.properties.timestamp,
           headers: {
-            [ORIGINAL_ROUTING_KEY_HEADER]: headers[ORIGINAL_ROUTING_KEY_HEADER],
+            [ORIGINAL_ROUTING_KEY_HEADER]: routingKey,
             [ATTEMPT_HEADER]: 1,
             'x-replayed-at': new Date().toISOString(),
           },
@@ -171,26 +176,36 @@ interface DeathRecord {
 function brokerDeadLetterRecord(message: GetMessage): DeadLetterRecord | undefined {
   const headers = message.properties.headers ?? {};
   if (headers['x-failed-at'] !== undefined) return undefined; // ours: indexed when we moved it
-  const deaths = headers['x-death'];
-  const death = (Array.isArray(deaths) ? deaths[0] : undefined) as DeathRecord | undefined;
+  const death = latestDeath(message);
   if (death?.reason !== 'delivery_limit') return undefined;
-  const routingKeys = death['routing-keys'];
   const deliveries = Number(headers['x-delivery-count'] ?? 0) + 1;
-  // A message that came back from a retry queue names its first routing key in a header.
-  const original: unknown = headers[ORIGINAL_ROUTING_KEY_HEADER];
-  const deadLetteredWith =
-    Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
-      ? routingKeys[0]
-      : message.fields.routingKey;
   return {
     eventId: String(message.properties.messageId ?? ''),
-    routingKey: typeof original === 'string' ? original : deadLetteredWith,
+    routingKey: routingKeyOfDeadLetter(message),
     eventType: message.properties.type as string | undefined,
     correlationId: message.properties.correlationId as string | undefined,
     error: `Delivered ${deliveries} times without an ack (its consumer died or lost its connection each time)`,
     attempts: deliveries,
     failedAt: deathTime(death.time),
   };
+}
+
+function latestDeath(message: GetMessage): DeathRecord | undefined {
+  const deaths = message.properties.headers?.['x-death'];
+  return (Array.isArray(deaths) ? deaths[0] : undefined) as DeathRecord | undefined;
+}
+
+/**
+ * The routing key a dead letter was first published with: ours name it in a header (as does a
+ * message that came back from a delay queue); the broker's name it in `x-death`.
+ */
+function routingKeyOfDeadLetter(message: GetMessage): string {
+  const original: unknown = message.properties.headers?.[ORIGINAL_ROUTING_KEY_HEADER];
+  if (typeof original === 'string') return original;
+  const routingKeys = latestDeath(message)?.['routing-keys'];
+  return Array.isArray(routingKeys) && typeof routingKeys[0] === 'string'
+    ? routingKeys[0]
+    : message.fields.routingKey;
 }
 
 /** `x-death`'s time: an AMQP timestamp, in seconds. */

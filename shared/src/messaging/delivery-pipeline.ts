@@ -12,7 +12,7 @@ import { sendConfirmed } from './amqp-helpers';
 import type { DeadLetterIndex } from './dead-letters';
 import { RecentlyHandledEvents } from './recently-handled-events';
 import { ATTEMPT_HEADER, attemptOf, decideOnFailure } from './retry-policy';
-import type { ServiceTopology } from './topology';
+import type { ServiceTopology, WorkQueue } from './topology';
 
 export const ORIGINAL_ROUTING_KEY_HEADER = 'x-original-routing-key';
 
@@ -35,7 +35,8 @@ export interface DeliveryPipelineOptions {
  *   parse and validate ──never valid──▶ dead-letter at once
  *   event id handled lately by this process? ──yes──▶ ack (a duplicate)
  *   handler ──ok──▶ remember the event id ──▶ ack
- *           ──throws──▶ retry copy to the delay queue of its attempt level ──▶ ack
+ *           ──throws──▶ retry copy to the delay queue of its attempt level, of the lane it
+ *                       came from (so that it comes back to the same queue) ──▶ ack
  *                       or, permanent or out of attempts, dead-letter ──▶ ack
  *
  * A message is acked only after whatever replaces it (retry copy, dead letter) is confirmed by
@@ -50,8 +51,9 @@ export class DeliveryPipeline {
   /**
    * Takes the delivery to its ack. Throws, acking nothing, when the retry copy or dead letter
    * could not be published (or the ack itself failed): the caller then has the broker redeliver.
+   * `lane`: the lane whose queue the message was delivered from.
    */
-  async handle(message: ConsumeMessage, channel: Channel): Promise<void> {
+  async handle(message: ConsumeMessage, channel: Channel, lane: WorkQueue): Promise<void> {
     const attempt = attemptOf(message.properties.headers);
     let event: AnyEvent;
     try {
@@ -70,7 +72,7 @@ export class DeliveryPipeline {
       try {
         outcome = await this.process(event, attempt);
       } catch (error) {
-        outcome = await this.onFailure(message, error, attempt, event);
+        outcome = await this.onFailure(message, error, attempt, event, lane);
       }
       this.settle(channel, message, event.eventType, outcome);
     });
@@ -106,8 +108,9 @@ export class DeliveryPipeline {
     error: unknown,
     attempt: number,
     event: AnyEvent,
+    lane: WorkQueue,
   ): Promise<'retried' | 'dead-lettered'> {
-    const decision = decideOnFailure(error, attempt, this.options.topology.retryQueues);
+    const decision = decideOnFailure(error, attempt, lane.retryQueues);
     if (decision.action === 'dead-letter') {
       await this.deadLetter(message, error, attempt, decision.reason, event);
       return 'dead-lettered';

@@ -9,11 +9,24 @@ export interface EventPublisher {
   publish(event: AnyEvent): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /**
+   * A lane of its own (kebab-case): the event type's messages go to a work queue of their own,
+   * `<service>.<lane>`, with its own consumer, so that they never wait behind a backlog of the
+   * service's other events. Without it, the default lane: the queue `<service>`.
+   */
+  lane?: string;
+}
+
 /**
  * The whole boundary between a service and the broker (after eShop's IEventBus). Services
  * subscribe one handler per event type at start-up and publish through the outbox; channels,
- * acks, retries, dead letters and dedup stay behind this interface.
+ * queues and lanes, acks, retries, dead letters and dedup stay behind this interface.
  */
 export interface EventBus extends EventPublisher {
-  subscribe<T extends EventType>(eventType: T, handler: EventHandler<T>): void;
+  subscribe<T extends EventType>(
+    eventType: T,
+    handler: EventHandler<T>,
+    options?: SubscribeOptions,
+  ): void;
 }

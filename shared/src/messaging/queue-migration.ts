@@ -1,8 +1,9 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
-import { declareWorkQueue, isPreconditionFailed, sendConfirmed } from './amqp-helpers';
+import { bindLanes, declareWorkQueue, isPreconditionFailed, sendConfirmed } from './amqp-helpers';
 import { ORIGINAL_ROUTING_KEY_HEADER, routingKeyOf } from './delivery-pipeline';
 import { MAX_RETRY_LEVELS } from './retry-schedule';
-import type { ServiceTopology } from './topology';
+import type { ServiceTopology, WorkQueue } from './topology';
+import { defaultLane } from './topology';
 
 export type MigrationOutcome =
   | { queue: string; outcome: 'as-declared' | 'created' }
@@ -17,8 +18,26 @@ export class MigrationRefusedError extends Error {
 }
 
 /**
- * Redeclares a service's work queue as its topology says (a quorum queue with a delivery limit)
- * when it exists with other arguments: a classic queue of an earlier version, or another
+ * Migrates the work queue of every lane of the service (below), then binds each lane's queue to
+ * its own event types only: a work queue of an earlier version still bound to an event type that
+ * now has a lane of its own is unbound from it, so that no event reaches two queues.
+ */
+export async function migrateWorkQueues(
+  connection: ChannelModel,
+  topology: ServiceTopology,
+): Promise<MigrationOutcome[]> {
+  const outcomes: MigrationOutcome[] = [];
+  for (const lane of topology.lanes) {
+    outcomes.push(await migrateWorkQueue(connection, topology, lane));
+  }
+  await withChannel(connection, (channel) => bindLanes(channel, topology, topology.lanes));
+  return outcomes;
+}
+
+/**
+ * Redeclares a lane's work queue (the default lane's, `<service>`, unless told) as its topology
+ * says (a quorum queue with a delivery limit) when it exists with other arguments: a classic
+ * queue of an earlier version, or another
  * MAX_DELIVERIES (a queue's arguments cannot change), keeping every message. The service's
  * instances must be stopped, so that nothing is consumed meanwhile:
  *
@@ -35,28 +54,29 @@ export class MigrationRefusedError extends Error {
 export async function migrateWorkQueue(
   connection: ChannelModel,
   topology: ServiceTopology,
+  lane: WorkQueue = defaultLane(topology),
 ): Promise<MigrationOutcome> {
-  const { queue } = topology;
+  const { queue } = lane;
   const holding = `${queue}.migrating`;
   const existing = await withChannel(connection, (channel) => channel.checkQueue(queue)).catch(
     () => undefined,
   );
-  if (existing && (await declareWorkQueue(connection, topology)) === 'as-declared') {
+  if (existing && (await declareWorkQueue(connection, lane)) === 'as-declared') {
     // Perhaps a run that stopped after declaring it: what the holding queue has still goes in.
     const messagesMoved = await withChannel(connection, (channel) =>
-      drainHolding(channel, topology, holding),
+      drainHolding(channel, topology.exchange, lane, holding),
     );
     return messagesMoved > 0
       ? { queue, outcome: 'migrated', messagesMoved }
       : { queue, outcome: 'as-declared' };
   }
-  if (existing) await emptyIntoHolding(connection, topology, holding);
+  if (existing) await emptyIntoHolding(connection, topology.exchange, lane, holding);
   // Declared, bound, and given what the holding queue has: also where a run that stopped between
   // deleting the old queue and declaring the new one goes on.
-  await declareWorkQueue(connection, topology);
+  await declareWorkQueue(connection, lane);
   const messagesMoved = await withChannel(connection, async (channel) => {
-    for (const key of topology.bindings) await channel.bindQueue(queue, topology.exchange, key);
-    return drainHolding(channel, topology, holding);
+    for (const key of lane.bindings) await channel.bindQueue(queue, topology.exchange, key);
+    return drainHolding(channel, topology.exchange, lane, holding);
   });
   return existing || messagesMoved > 0
     ? { queue, outcome: 'migrated', messagesMoved }
@@ -69,14 +89,15 @@ export async function migrateWorkQueue(
  */
 async function emptyIntoHolding(
   connection: ChannelModel,
-  topology: ServiceTopology,
+  exchange: string,
+  lane: WorkQueue,
   holding: string,
 ): Promise<void> {
-  const { queue } = topology;
+  const { queue } = lane;
   await refuseWhileConsumed(connection, queue);
   await withChannel(connection, async (channel) => {
     await channel.assertQueue(holding, { durable: true });
-    for (const key of topology.bindings) await channel.bindQueue(holding, topology.exchange, key);
+    for (const key of lane.bindings) await channel.bindQueue(holding, exchange, key);
     for (const retryQueue of await existingRetryQueues(connection, queue)) {
       await moveAll(channel, retryQueue, holding);
       // An earlier version's classic delay queue has no more use once empty.
@@ -107,12 +128,13 @@ async function emptyIntoHolding(
 /** Moves what the holding queue has into the work queue, then deletes it (if it exists). */
 async function drainHolding(
   channel: ConfirmChannel,
-  topology: ServiceTopology,
+  exchange: string,
+  lane: WorkQueue,
   holding: string,
 ): Promise<number> {
   await channel.assertQueue(holding, { durable: true });
-  for (const key of topology.bindings) await channel.unbindQueue(holding, topology.exchange, key);
-  const moved = await moveAll(channel, holding, topology.queue);
+  for (const key of lane.bindings) await channel.unbindQueue(holding, exchange, key);
+  const moved = await moveAll(channel, holding, lane.queue);
   await channel.deleteQueue(holding, { ifEmpty: true });
   return moved;
 }

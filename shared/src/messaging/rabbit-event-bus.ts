@@ -1,10 +1,10 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { EventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
-import type { ServiceMetrics } from '../observability/metrics';
+import type { ServiceMetrics, WorkQueueStatus } from '../observability/metrics';
 import type { Logger } from '../logging/logger';
 import { errorFields } from '../logging/logger';
-import { declareTopology, publishConfirmed } from './amqp-helpers';
+import { declareTopology, publishConfirmed, whileHolding } from './amqp-helpers';
 import type { BrokerSession } from './broker-connection';
 import { BrokerConnection } from './broker-connection';
 import type { DeadLetterIndex } from './dead-letters';
@@ -13,8 +13,8 @@ import type { AnyHandler } from './delivery-pipeline';
 import { DeliveryPipeline } from './delivery-pipeline';
 import { Mutex } from '../concurrency/mutex';
 import { settlesWithin } from '../concurrency/timing';
-import type { EventBus, EventHandler } from './event-bus';
-import type { ServiceTopology } from './topology';
+import type { EventBus, EventHandler, SubscribeOptions } from './event-bus';
+import type { ServiceTopology, WorkQueue } from './topology';
 import { defineServiceTopology } from './topology';
 
 export { BrokerUnavailableError } from './broker-connection';
@@ -28,7 +28,10 @@ export interface RabbitEventBusOptions {
   retryBaseDelayMs: number;
   /** Deliveries without an ack before the broker dead-letters a message (see topology.ts). */
   maxDeliveries: number;
-  /** One instance consumes at a time, the others stand by (see ServiceDefinition.consumers). */
+  /**
+   * One instance consumes at a time, the others stand by (see ServiceDefinition.consumers); the
+   * same instance on every lane.
+   */
   singleActiveConsumer?: boolean;
   reconnectInitialDelayMs?: number;
   reconnectMaxDelayMs?: number;
@@ -39,17 +42,21 @@ export interface RabbitEventBusOptions {
 
 /**
  * RabbitMQ behind the EventBus interface: the service subscribes its handlers, the bus declares
- * the topology they imply (see topology.ts) on every (re)connect and feeds each delivery through
- * the DeliveryPipeline (dedup, retries, dead letters). Publishing waits for the broker's confirm.
+ * the topology they imply (see topology.ts) on every (re)connect, consumes each lane's queue with
+ * a consumer of its own (each with `prefetch` messages at most, on the one consuming channel),
+ * and feeds every delivery, whatever its lane, through the one DeliveryPipeline (dedup, retries,
+ * dead letters). Publishing waits for the broker's confirm.
  */
 export class RabbitEventBus implements EventBus {
   private readonly handlers = new Map<EventType, AnyHandler>();
+  /** The event types subscribed on a lane of their own, by lane. */
+  private readonly lanes = new Map<string, EventType[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly connection: BrokerConnection;
   private topology?: ServiceTopology;
   private pipeline?: DeliveryPipeline;
-  /** The consumer, valid only while its session is the connection's current one. */
-  private consumer?: { session: BrokerSession; tag: string };
+  /** The lanes' consumers, valid only while their session is the connection's current one. */
+  private consumers?: { session: BrokerSession; tags: string[] };
   private stopping = false;
   /** Set while a dependency the handlers need (the database) is down: no messages are taken. */
   private paused = false;
@@ -74,10 +81,15 @@ export class RabbitEventBus implements EventBus {
     });
   }
 
-  subscribe<T extends EventType>(eventType: T, handler: EventHandler<T>): void {
+  subscribe<T extends EventType>(
+    eventType: T,
+    handler: EventHandler<T>,
+    { lane }: SubscribeOptions = {},
+  ): void {
     if (this.topology) throw new Error(`Subscribe to ${eventType} before the bus starts`);
     if (this.handlers.has(eventType)) throw new Error(`${eventType} already has a handler`);
     this.handlers.set(eventType, handler as AnyHandler);
+    if (lane !== undefined) this.lanes.set(lane, [...(this.lanes.get(lane) ?? []), eventType]);
   }
 
   /** Validates the topology and starts connecting in the background; never waits for the broker. */
@@ -86,6 +98,7 @@ export class RabbitEventBus implements EventBus {
       service: this.options.service,
       exchange: this.options.exchange,
       consumes: [...this.handlers.keys()],
+      lanes: Object.fromEntries(this.lanes),
       maxAttempts: this.options.maxAttempts,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
       maxDeliveries: this.options.maxDeliveries,
@@ -182,6 +195,23 @@ export class RabbitEventBus implements EventBus {
     await this.connection.close();
   }
 
+  /** Every lane's work queue as the broker counts it now (metrics read it at each scrape). */
+  async workQueueStatus(): Promise<WorkQueueStatus[]> {
+    const { lanes } = this.requireTopology();
+    const channel = await this.connection.requireSession().connection.createChannel();
+    channel.on('error', () => undefined); // a queue deleted by hand: its check rejects
+    try {
+      const statuses: WorkQueueStatus[] = [];
+      for (const { queue } of lanes) {
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        statuses.push({ queue, messages: messageCount, consumers: consumerCount });
+      }
+      return statuses;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   private requireTopology(): ServiceTopology {
     if (!this.topology) throw new Error('The event bus has not been started');
     return this.topology;
@@ -190,38 +220,66 @@ export class RabbitEventBus implements EventBus {
   private async onSession(session: BrokerSession): Promise<void> {
     const topology = this.requireTopology();
     const declared = await declareTopology(session.connection, session.publishChannel, topology);
-    if (declared.workQueue === 'differs') {
+    for (const queue of declared.differingWorkQueues) {
       this.options.logger.warn(
-        `Queue ${topology.queue} exists with other arguments than this version declares (a classic queue of an earlier version, or another MAX_DELIVERIES) and is consumed as it is; to redeclare it, its messages kept, stop this service's instances and run: npm run migrate-queues -- ${topology.queue}`,
+        `Queue ${queue} exists with other arguments than this version declares (a classic queue of an earlier version, or another MAX_DELIVERIES) and is consumed as it is; to redeclare it, its messages kept, stop this service's instances and run: npm run migrate-queues -- ${this.options.service}`,
       );
     }
-    for (const delayQueue of declared.differingDelayQueues) {
-      this.options.logger.warn(
-        `Delay queue ${delayQueue} exists with other arguments than this version declares and is used as it is; to redeclare it, delete it once it is empty (its messages go back to ${topology.queue} as their delays run out) and restart the service`,
-      );
+    for (const lane of topology.lanes) {
+      for (const { name } of lane.retryQueues.filter(({ name }) =>
+        declared.differingDelayQueues.includes(name),
+      )) {
+        this.options.logger.warn(
+          `Delay queue ${name} exists with other arguments than this version declares and is used as it is; to redeclare it, delete it once it is empty (its messages go back to ${lane.queue} as their delays run out) and restart the service`,
+        );
+      }
     }
     await this.consumerChanges.run(() => this.startConsuming(session));
     this.options.logger.info('Declared topology', {
-      queue: topology.queue,
-      asDeclared: declared.workQueue === 'as-declared',
-      consumes: topology.bindings,
+      queues: topology.lanes.map(({ queue, bindings }) => ({ queue, consumes: bindings })),
+      asDeclared: declared.differingWorkQueues.length === 0,
     });
   }
 
+  /**
+   * One consumer per lane, lane after lane. With a single active consumer across instances, while
+   * holding the topology's registration lock: see ServiceTopology.consumerRegistrationLock.
+   */
   private async startConsuming(session: BrokerSession): Promise<void> {
-    const { queue, bindings } = this.requireTopology();
-    const consuming = this.consumer?.session === session;
-    if (bindings.length === 0 || consuming || this.paused || this.stopping) return;
-    const { consumerTag } = await session.consumeChannel.consume(queue, (message) => {
+    const { lanes, consumerRegistrationLock } = this.requireTopology();
+    const consuming = this.consumers?.session === session;
+    const consumesAnything = lanes.some((lane) => lane.bindings.length > 0);
+    if (!consumesAnything || consuming || this.paused || this.stopping) return;
+    const register = async () => {
+      const tags: string[] = [];
+      // Kept as they come, so that a failure halfway still has them cancelled.
+      this.consumers = { session, tags };
+      for (const lane of lanes) tags.push(await this.consumeLane(session, lane));
+    };
+    if (consumerRegistrationLock) {
+      await whileHolding(session.connection, consumerRegistrationLock, register);
+    } else {
+      await register();
+    }
+  }
+
+  /**
+   * Consumes every lane's queue, its default one included even with no binding left: a queue of
+   * an earlier version may still hold events of a type that has moved to a lane of its own.
+   */
+  private async consumeLane(session: BrokerSession, lane: WorkQueue): Promise<string> {
+    const { consumerTag } = await session.consumeChannel.consume(lane.queue, (message) => {
       if (message === null) {
         // The broker cancelled the consumer (its queue was deleted): rebuild and redeclare.
-        this.options.logger.warn('RabbitMQ cancelled the consumer, reconnecting');
+        this.options.logger.warn('RabbitMQ cancelled the consumer, reconnecting', {
+          queue: lane.queue,
+        });
         this.connection.reset();
         return;
       }
-      this.track(message, session);
+      this.track(message, session, lane);
     });
-    this.consumer = { session, tag: consumerTag };
+    return consumerTag;
   }
 
   /**
@@ -237,17 +295,19 @@ export class RabbitEventBus implements EventBus {
   }
 
   private async cancelConsumer(): Promise<void> {
-    const consumer = this.consumer;
-    this.consumer = undefined;
-    if (consumer && consumer.session === this.connection.session) {
-      await consumer.session.consumeChannel.cancel(consumer.tag).catch(() => undefined);
+    const consumers = this.consumers;
+    this.consumers = undefined;
+    if (consumers && consumers.session === this.connection.session) {
+      for (const tag of consumers.tags) {
+        await consumers.session.consumeChannel.cancel(tag).catch(() => undefined);
+      }
     }
   }
 
-  private track(message: ConsumeMessage, session: BrokerSession): void {
+  private track(message: ConsumeMessage, session: BrokerSession, lane: WorkQueue): void {
     const pipeline = this.pipeline;
     if (!pipeline) return;
-    const work = pipeline.handle(message, session.consumeChannel).catch((error: unknown) => {
+    const work = pipeline.handle(message, session.consumeChannel, lane).catch((error: unknown) => {
       // Nothing was acked. Rebuilding the connection makes the broker redeliver the message
       // (and redeclares a delay or dead-letter queue that was missing).
       this.options.logger.error('Could not settle a message; reconnecting', errorFields(error));

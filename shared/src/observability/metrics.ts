@@ -2,6 +2,13 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type ConsumeOutcome = 'handled' | 'duplicate' | 'retried' | 'dead-lettered';
 
+/** One work queue as the broker counts it: messages ready, and consumers of every instance. */
+export interface WorkQueueStatus {
+  queue: string;
+  messages: number;
+  consumers: number;
+}
+
 /** The service's Prometheus metrics, on a registry of its own (several services may share a test process). */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -94,6 +101,32 @@ export class ServiceMetrics {
       const depth = await this.deadLetterQueueDepth?.().catch(() => undefined);
       if (depth !== undefined) this.deadLetterQueueMessages.set(depth);
     },
+  });
+
+  /** Reads every lane's work queue from the broker; set by the service host. */
+  workQueues?: () => Promise<WorkQueueStatus[]>;
+
+  readonly workQueueMessages: Gauge<'queue'> = new Gauge({
+    name: 'work_queue_messages',
+    help: "Messages ready in each of the service's work queues (one per lane), read from the broker at each scrape",
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+    // Sets work_queue_consumers too: one read of the broker for both. While it cannot say, both
+    // keep the last figures it said.
+    collect: async () => {
+      for (const status of (await this.workQueues?.().catch(() => undefined)) ?? []) {
+        this.workQueueMessages.set({ queue: status.queue }, status.messages);
+        this.workQueueConsumers.set({ queue: status.queue }, status.consumers);
+      }
+    },
+  });
+
+  /** Registered after work_queue_messages, whose collection sets it. */
+  readonly workQueueConsumers: Gauge<'queue'> = new Gauge({
+    name: 'work_queue_consumers',
+    help: "Consumers of each of the service's work queues (one per lane), every instance's, as the broker counts them at each scrape",
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
   });
 
   /** Counts the events stored and not yet confirmed by the broker; set by the service host. */

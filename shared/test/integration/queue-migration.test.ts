@@ -1,9 +1,15 @@
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import { defineServiceTopology, MigrationRefusedError, migrateWorkQueue } from '../../src';
+import {
+  defineServiceTopology,
+  MigrationRefusedError,
+  migrateWorkQueue,
+  migrateWorkQueues,
+} from '../../src';
 import { declareWorkQueue } from '../../src/messaging/amqp-helpers';
 import { ORIGINAL_ROUTING_KEY_HEADER, routingKeyOf } from '../../src/messaging/delivery-pipeline';
-import type { ServiceTopology } from '../../src/messaging/topology';
+import type { ServiceTopology, TopologyOptions } from '../../src/messaging/topology';
+import { defaultLane } from '../../src/messaging/topology';
 import type { TestEnvironment } from '../../src/testing';
 import { createTestEnvironment } from '../../src/testing';
 
@@ -27,12 +33,13 @@ afterAll(async () => {
   await env?.dispose();
 });
 
-function topologyOfANewService(): ServiceTopology {
+function topologyOfANewService(lanes?: TopologyOptions['lanes']): ServiceTopology {
   serviceCount += 1;
   return defineServiceTopology({
     service: `migrating-${serviceCount}`,
     exchange: EXCHANGE,
     consumes: ['order.created', 'order.status.updated'],
+    lanes,
     maxAttempts: 3,
     retryBaseDelayMs: 60_000,
     maxDeliveries: 5,
@@ -40,19 +47,24 @@ function topologyOfANewService(): ServiceTopology {
 }
 
 /** The classic delay queue an earlier version declared for its first retry. */
-const legacyRetryQueue = (topology: ServiceTopology) => `${topology.queue}.retry.1`;
+const legacyRetryQueue = (topology: ServiceTopology) => `${defaultLane(topology).queue}.retry.1`;
 
-/** What an earlier version declared: classic queues, bound, with messages waiting. */
+/**
+ * What an earlier version declared: classic queues, the work queue bound to every event type the
+ * service consumes (it had no lanes), with messages waiting.
+ */
 async function declareAsAnEarlierVersion(topology: ServiceTopology, waiting: number) {
   const channel = await connection.createConfirmChannel();
   await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
-  await channel.assertQueue(topology.queue, { durable: true });
-  for (const key of topology.bindings) await channel.bindQueue(topology.queue, EXCHANGE, key);
+  await channel.assertQueue(defaultLane(topology).queue, { durable: true });
+  for (const key of topology.lanes.flatMap((lane) => lane.bindings)) {
+    await channel.bindQueue(defaultLane(topology).queue, EXCHANGE, key);
+  }
   const retry = { name: legacyRetryQueue(topology) };
   await channel.assertQueue(retry.name, {
     durable: true,
     deadLetterExchange: '',
-    deadLetterRoutingKey: topology.queue,
+    deadLetterRoutingKey: defaultLane(topology).queue,
   });
   for (let i = 0; i < waiting; i++) {
     channel.publish(EXCHANGE, 'order.created', Buffer.from(`{"n":${i}}`), {
@@ -86,7 +98,7 @@ async function drain(queue: string): Promise<string[]> {
 
 /** Whether the queue now exists exactly as the topology declares it (a quorum queue). */
 async function isAsDeclared(topology: ServiceTopology): Promise<boolean> {
-  return (await declareWorkQueue(connection, topology)) === 'as-declared';
+  return (await declareWorkQueue(connection, defaultLane(topology))) === 'as-declared';
 }
 
 async function queueExists(queue: string): Promise<boolean> {
@@ -109,15 +121,19 @@ describe('when a classic work queue of an earlier version holds messages', () =>
 
     const result = await migrateWorkQueue(connection, topology);
 
-    expect(result).toEqual({ queue: topology.queue, outcome: 'migrated', messagesMoved: 26 });
+    expect(result).toEqual({
+      queue: defaultLane(topology).queue,
+      outcome: 'migrated',
+      messagesMoved: 26,
+    });
     expect(await isAsDeclared(topology)).toBe(true);
-    expect(await queueExists(`${topology.queue}.migrating`)).toBe(false);
+    expect(await queueExists(`${defaultLane(topology).queue}.migrating`)).toBe(false);
     // Still bound: an event published now reaches it.
     const channel = await connection.createConfirmChannel();
     channel.publish(EXCHANGE, 'order.status.updated', Buffer.from('{}'), { messageId: 'after' });
     await channel.waitForConfirms();
     await channel.close();
-    const ids = await drain(topology.queue);
+    const ids = await drain(defaultLane(topology).queue);
     // Each with the routing key it was published with, though the move went through queues.
     expect(ids.sort()).toEqual(
       [
@@ -135,10 +151,10 @@ describe('when a classic work queue of an earlier version holds messages', () =>
     await declareAsAnEarlierVersion(topology, 2);
     await migrateWorkQueue(connection, topology);
     expect(await migrateWorkQueue(connection, topology)).toEqual({
-      queue: topology.queue,
+      queue: defaultLane(topology).queue,
       outcome: 'as-declared',
     });
-    expect(await drain(topology.queue)).toHaveLength(3);
+    expect(await drain(defaultLane(topology).queue)).toHaveLength(3);
   });
 });
 
@@ -150,14 +166,14 @@ describe('when the classic queue still has a consumer', () => {
     try {
       const channel = await consumerConnection.createChannel();
       await channel.prefetch(1);
-      await channel.consume(topology.queue, () => undefined); // holds one, acks none
+      await channel.consume(defaultLane(topology).queue, () => undefined); // holds one, acks none
 
       await expect(migrateWorkQueue(connection, topology)).rejects.toThrow(MigrationRefusedError);
       expect(await isAsDeclared(topology)).toBe(false);
     } finally {
       await consumerConnection.close(); // its unacked message goes back
     }
-    expect(await drain(topology.queue)).toHaveLength(3);
+    expect(await drain(defaultLane(topology).queue)).toHaveLength(3);
   });
 });
 
@@ -165,9 +181,55 @@ describe('when the queue does not exist yet', () => {
   it('then it is declared as the topology says', async () => {
     const topology = topologyOfANewService();
     expect(await migrateWorkQueue(connection, topology)).toEqual({
-      queue: topology.queue,
+      queue: defaultLane(topology).queue,
       outcome: 'created',
     });
     expect(await isAsDeclared(topology)).toBe(true);
+  });
+});
+
+describe('when the service now has a lane of its own for an event type', () => {
+  it("then the lane's queue is declared, the old work queue keeps its messages, and an event of the moved type reaches the lane's queue only", async () => {
+    const topology = topologyOfANewService({ settlement: ['order.status.updated'] });
+    await declareAsAnEarlierVersion(topology, 2);
+    const [main, settlement] = topology.lanes;
+
+    expect(await migrateWorkQueues(connection, topology)).toEqual([
+      { queue: main.queue, outcome: 'migrated', messagesMoved: 3 },
+      { queue: settlement.queue, outcome: 'created' },
+    ]);
+
+    const channel = await connection.createConfirmChannel();
+    channel.publish(EXCHANGE, 'order.status.updated', Buffer.from('{}'), { messageId: 'settle' });
+    channel.publish(EXCHANGE, 'order.created', Buffer.from('{}'), { messageId: 'reserve' });
+    await channel.waitForConfirms();
+    await channel.close();
+    expect((await drain(main.queue)).sort()).toEqual(
+      [
+        'reserve order.created',
+        'retrying order.created',
+        'waiting-0 order.created',
+        'waiting-1 order.created',
+      ].sort(),
+    );
+    expect(await drain(settlement.queue)).toEqual(['settle order.status.updated']);
+  });
+
+  it('then a quorum work queue already as declared, but still bound to the moved type, is unbound from it', async () => {
+    const topology = topologyOfANewService({ settlement: ['order.status.updated'] });
+    const [main, settlement] = topology.lanes;
+    await migrateWorkQueue(connection, topology, main);
+    const channel = await connection.createConfirmChannel();
+    await channel.bindQueue(main.queue, EXCHANGE, 'order.status.updated'); // as before the lane
+
+    expect(await migrateWorkQueues(connection, topology)).toEqual([
+      { queue: main.queue, outcome: 'as-declared' },
+      { queue: settlement.queue, outcome: 'created' },
+    ]);
+    channel.publish(EXCHANGE, 'order.status.updated', Buffer.from('{}'), { messageId: 'settle' });
+    await channel.waitForConfirms();
+    await channel.close();
+    expect(await drain(main.queue)).toEqual([]);
+    expect(await drain(settlement.queue)).toEqual(['settle order.status.updated']);
   });
 });

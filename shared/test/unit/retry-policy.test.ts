@@ -1,7 +1,7 @@
 import { PermanentError } from '../../src/errors/app-error';
 import { NotFoundError } from '../../src/errors/domain-errors';
 import { ATTEMPT_HEADER, attemptOf, decideOnFailure } from '../../src/messaging/retry-policy';
-import { defineServiceTopology } from '../../src/messaging/topology';
+import { defaultLane, defineServiceTopology } from '../../src/messaging/topology';
 
 const topologyWith = (maxAttempts: number) =>
   defineServiceTopology({
@@ -14,7 +14,7 @@ const topologyWith = (maxAttempts: number) =>
   });
 
 /** Four attempts: retry levels 1..3 with base delays 1000, 2000 and 4000 ms. */
-const retryQueues = topologyWith(4).retryQueues;
+const retryQueues = defaultLane(topologyWith(4)).retryQueues;
 /** random() = 0.5 is the middle of the jitter range: the base delay exactly. */
 const noJitter = () => 0.5;
 
@@ -69,9 +69,9 @@ describe('decideOnFailure', () => {
   );
 
   it('when the topology allows one attempt, then the first transient failure is dead-lettered', () => {
-    expect(decideOnFailure(new Error('db down'), 1, topologyWith(1).retryQueues, noJitter)).toEqual(
-      { action: 'dead-letter', reason: 'attempts-exhausted' },
-    );
+    expect(
+      decideOnFailure(new Error('db down'), 1, defaultLane(topologyWith(1)).retryQueues, noJitter),
+    ).toEqual({ action: 'dead-letter', reason: 'attempts-exhausted' });
   });
 
   it.each([['a string'], [undefined], [null], [{ message: 'plain object' }]])(

@@ -6,7 +6,7 @@ import {
   shortestRetrySpanMs,
   withJitter,
 } from '../../src/messaging/retry-schedule';
-import { defineServiceTopology } from '../../src/messaging/topology';
+import { defaultLane, defineServiceTopology } from '../../src/messaging/topology';
 
 const topologyWith = (maxAttempts: number, retryBaseDelayMs: number) =>
   defineServiceTopology({
@@ -23,7 +23,7 @@ const topologyWith = (maxAttempts: number, retryBaseDelayMs: number) =>
  * policy gives each failed attempt, through the delay queues the topology declares.
  */
 function scheduledSpanMs(maxAttempts: number, retryBaseDelayMs: number, random: () => number) {
-  const { retryQueues } = topologyWith(maxAttempts, retryBaseDelayMs);
+  const { retryQueues } = defaultLane(topologyWith(maxAttempts, retryBaseDelayMs));
   let spanMs = 0;
   for (let attempt = 1; attempt < maxAttempts; attempt++) {
     const decision = decideOnFailure(new Error('down'), attempt, retryQueues, random);
@@ -43,7 +43,7 @@ describe('retryDelaysMs', () => {
   });
 
   it('when a service has the most attempts allowed, then its topology has MAX_RETRY_LEVELS delay queues, the last of them named after it', () => {
-    const { retryQueues } = topologyWith(MAX_ATTEMPTS_LIMIT, 1000);
+    const { retryQueues } = defaultLane(topologyWith(MAX_ATTEMPTS_LIMIT, 1000));
     expect(retryQueues).toHaveLength(MAX_RETRY_LEVELS);
     expect(retryQueues.at(-1)?.name).toBe(`order-service.delay.${MAX_RETRY_LEVELS}`);
   });

@@ -1,7 +1,29 @@
 import type { EventType } from '../../src/events/catalogue';
 import { MAX_ATTEMPTS_LIMIT } from '../../src/messaging/retry-schedule';
 import type { TopologyOptions } from '../../src/messaging/topology';
-import { defineServiceTopology } from '../../src/messaging/topology';
+import {
+  defaultLane,
+  defineServiceTopology,
+  keysOfOtherLanes,
+  laneOf,
+} from '../../src/messaging/topology';
+
+const WORK_QUEUE_ARGUMENTS = {
+  'x-queue-type': 'quorum',
+  'x-delivery-limit': 4,
+  'x-dead-letter-exchange': '',
+  'x-dead-letter-routing-key': 'inventory-service.dlq',
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+};
+
+const delayQueueArguments = (workQueue: string) => ({
+  'x-queue-type': 'quorum',
+  'x-dead-letter-exchange': '',
+  'x-dead-letter-routing-key': workQueue,
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+});
 
 const options = (overrides: Partial<TopologyOptions> = {}): TopologyOptions => ({
   service: 'inventory-service',
@@ -27,35 +49,27 @@ describe('defineServiceTopology', () => {
   it('when the options are valid, then the queues are named after the service', () => {
     expect(defineServiceTopology(options())).toEqual({
       exchange: 'ecommerce.events',
-      queue: 'inventory-service',
-      queueArguments: {
-        'x-queue-type': 'quorum',
-        'x-delivery-limit': 4,
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-routing-key': 'inventory-service.dlq',
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
-      bindings: ['order.created', 'order.status.updated'],
-      retryQueues: [
-        { name: 'inventory-service.delay.1', delayMs: 1000 },
-        { name: 'inventory-service.delay.2', delayMs: 2000 },
-        { name: 'inventory-service.delay.3', delayMs: 4000 },
+      lanes: [
+        {
+          lane: 'default',
+          queue: 'inventory-service',
+          queueArguments: WORK_QUEUE_ARGUMENTS,
+          bindings: ['order.created', 'order.status.updated'],
+          retryQueues: [
+            { name: 'inventory-service.delay.1', delayMs: 1000 },
+            { name: 'inventory-service.delay.2', delayMs: 2000 },
+            { name: 'inventory-service.delay.3', delayMs: 4000 },
+          ],
+          retryQueueArguments: delayQueueArguments('inventory-service'),
+        },
       ],
-      retryQueueArguments: {
-        'x-queue-type': 'quorum',
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-routing-key': 'inventory-service',
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
       deadLetterQueue: 'inventory-service.dlq',
     });
   });
 
   it('when there are many attempts, then each retry level doubles the delay of the one before', () => {
-    const { retryQueues } = defineServiceTopology(
-      options({ maxAttempts: 8, retryBaseDelayMs: 250 }),
+    const { retryQueues } = defaultLane(
+      defineServiceTopology(options({ maxAttempts: 8, retryBaseDelayMs: 250 })),
     );
     expect(retryQueues).toHaveLength(7);
     retryQueues.forEach((queue, index) => {
@@ -66,25 +80,25 @@ describe('defineServiceTopology', () => {
 
   it('when maxAttempts is 1, then there are no retry queues but still a dead-letter queue', () => {
     const topology = defineServiceTopology(options({ maxAttempts: 1 }));
-    expect(topology.retryQueues).toEqual([]);
+    expect(defaultLane(topology).retryQueues).toEqual([]);
     expect(topology.deadLetterQueue).toBe('inventory-service.dlq');
   });
 
   it('when maxAttempts is 2, then there is exactly one retry queue with the base delay', () => {
-    expect(defineServiceTopology(options({ maxAttempts: 2 })).retryQueues).toEqual([
+    expect(defaultLane(defineServiceTopology(options({ maxAttempts: 2 }))).retryQueues).toEqual([
       { name: 'inventory-service.delay.1', delayMs: 1000 },
     ]);
   });
 
   it('when the service consumes nothing, then the topology has no bindings', () => {
-    expect(defineServiceTopology(options({ consumes: [] })).bindings).toEqual([]);
+    expect(defaultLane(defineServiceTopology(options({ consumes: [] }))).bindings).toEqual([]);
   });
 
   it('when the caller changes its consumes list afterwards, then the topology is unaffected', () => {
     const consumes: EventType[] = ['order.created'];
     const topology = defineServiceTopology(options({ consumes }));
     consumes.push('order.status.updated');
-    expect(topology.bindings).toEqual(['order.created']);
+    expect(defaultLane(topology).bindings).toEqual(['order.created']);
   });
 
   it.each([
@@ -156,7 +170,9 @@ describe('defineServiceTopology', () => {
 
   it('when a message may be delivered once only, then the broker returns it to the queue never', () => {
     expect(
-      defineServiceTopology(options({ maxDeliveries: 1 })).queueArguments['x-delivery-limit'],
+      defaultLane(defineServiceTopology(options({ maxDeliveries: 1 }))).queueArguments[
+        'x-delivery-limit'
+      ],
     ).toBe(0);
   });
 
@@ -168,4 +184,120 @@ describe('defineServiceTopology', () => {
       );
     },
   );
+});
+
+describe('defineServiceTopology with lanes', () => {
+  const settlement = { settlement: ['order.status.updated'] as EventType[] };
+
+  it('when an event type has a lane of its own, then it has a work queue of its own beside the default one, with the same arguments and its own delay queues', () => {
+    const topology = defineServiceTopology(options({ lanes: settlement }));
+    expect(topology.lanes).toEqual([
+      expect.objectContaining({
+        lane: 'default',
+        queue: 'inventory-service',
+        bindings: ['order.created'],
+      }),
+      {
+        lane: 'settlement',
+        queue: 'inventory-service.settlement',
+        queueArguments: WORK_QUEUE_ARGUMENTS,
+        bindings: ['order.status.updated'],
+        retryQueues: [
+          { name: 'inventory-service.settlement.delay.1', delayMs: 1000 },
+          { name: 'inventory-service.settlement.delay.2', delayMs: 2000 },
+          { name: 'inventory-service.settlement.delay.3', delayMs: 4000 },
+        ],
+        retryQueueArguments: delayQueueArguments('inventory-service.settlement'),
+      },
+    ]);
+    expect(topology.deadLetterQueue).toBe('inventory-service.dlq');
+    expect(topology.consumerRegistrationLock).toBeUndefined();
+  });
+
+  it("when there are lanes, then every consumed event type is bound to exactly one of them, and each queue is unbound from the others' types", () => {
+    const topology = defineServiceTopology(
+      options({
+        consumes: ['order.created', 'order.status.updated', 'inventory.status.updated'],
+        lanes: { settlement: ['order.status.updated'], results: ['inventory.status.updated'] },
+      }),
+    );
+    const bound = topology.lanes.flatMap((lane) => lane.bindings);
+    expect(bound).toHaveLength(3);
+    expect(new Set(bound)).toEqual(
+      new Set(['order.created', 'order.status.updated', 'inventory.status.updated']),
+    );
+    expect(topology.lanes.map((lane) => lane.queue)).toEqual([
+      'inventory-service',
+      'inventory-service.results',
+      'inventory-service.settlement',
+    ]);
+    for (const lane of topology.lanes) {
+      expect(keysOfOtherLanes(topology, lane).sort()).toEqual(
+        bound.filter((key) => !lane.bindings.includes(key)).sort(),
+      );
+    }
+  });
+
+  it('when a routing key is looked up, then it is the lane bound to it, and the default lane for one no lane has', () => {
+    const topology = defineServiceTopology(options({ lanes: settlement }));
+    expect(laneOf(topology, 'order.status.updated').queue).toBe('inventory-service.settlement');
+    expect(laneOf(topology, 'order.created').queue).toBe('inventory-service');
+    expect(laneOf(topology, 'inventory-service').queue).toBe('inventory-service');
+  });
+
+  it('when the instances consume one at a time, then every lane has a single active consumer and their registration takes a lock', () => {
+    const topology = defineServiceTopology(
+      options({ lanes: settlement, singleActiveConsumer: true }),
+    );
+    for (const lane of topology.lanes) {
+      expect(lane.queueArguments['x-single-active-consumer']).toBe(true);
+    }
+    expect(topology.consumerRegistrationLock).toBe('inventory-service.consumer-lock');
+    expect(
+      defineServiceTopology(options({ singleActiveConsumer: true })).consumerRegistrationLock,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    'Settlement',
+    'settle_ment',
+    '1st',
+    '',
+    'default',
+    'delay',
+    'dlq',
+    'retry',
+    'migrating',
+  ])('when a lane is named %p, then it is rejected', (lane) => {
+    expect(problemsOf({ lanes: { [lane]: ['order.status.updated'] } })).toBe(
+      `Invalid messaging topology: lane name "${lane}" must be kebab-case and none of default, delay, retry, dlq, migrating, consumer-lock`,
+    );
+  });
+
+  it('when a lane names an event type the service does not consume, then it is rejected', () => {
+    expect(
+      problemsOf({
+        consumes: ['order.created'],
+        lanes: { settlement: ['order.status.updated'] },
+      }),
+    ).toBe(
+      'Invalid messaging topology: lane "settlement" names "order.status.updated", which the service does not consume',
+    );
+  });
+
+  it('when an event type is on two lanes, then it is rejected, both named', () => {
+    expect(
+      problemsOf({
+        lanes: { settlement: ['order.status.updated'], other: ['order.status.updated'] },
+      }),
+    ).toBe(
+      'Invalid messaging topology: "order.status.updated" is on two lanes: "settlement" and "other"',
+    );
+  });
+
+  it('when a lane has no event type, then it is rejected', () => {
+    expect(problemsOf({ lanes: { settlement: [] } })).toBe(
+      'Invalid messaging topology: lane "settlement" has no event type',
+    );
+  });
 });
