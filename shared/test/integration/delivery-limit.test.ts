@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import amqp from 'amqplib';
 import type { TestEnvironment } from '../../src/testing';
+import { peek as peekAt, readyIn as readyInQueue } from '../support/queues';
 import {
   createTestEnvironment,
   EventProbe,
@@ -88,15 +88,8 @@ function runConsumer(): Consumer {
   };
 }
 
-/** Messages ready in a queue, as the broker counts them (no delivery: a get would count one). */
-async function readyIn(queue: string): Promise<number> {
-  const connection = await amqp.connect(env.rabbitmqUrl);
-  try {
-    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
-  } finally {
-    await connection.close();
-  }
-}
+/** Messages ready in a queue, as the broker counts them. */
+const readyIn = (queue: string) => readyInQueue(env.rabbitmqUrl, queue);
 
 describe('when a message kills its consumer process on every delivery', () => {
   it(`then after ${MAX_DELIVERIES} deliveries the broker dead-letters it, and the other messages are handled`, async () => {
@@ -151,17 +144,5 @@ describe('when a message kills its consumer process on every delivery', () => {
   }, 120_000);
 });
 
-/** The messages in a (classic) queue, put back afterwards: its channel closes unacked. */
-async function peek(queue: string): Promise<amqp.GetMessage[]> {
-  const connection = await amqp.connect(env.rabbitmqUrl);
-  try {
-    const channel = await connection.createChannel();
-    const messages: amqp.GetMessage[] = [];
-    for (let message = await channel.get(queue); message; message = await channel.get(queue)) {
-      messages.push(message);
-    }
-    return messages;
-  } finally {
-    await connection.close();
-  }
-}
+/** The messages in a queue, put back afterwards. */
+const peek = (queue: string) => peekAt(env.rabbitmqUrl, queue);

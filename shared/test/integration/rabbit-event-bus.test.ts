@@ -1,18 +1,9 @@
 import { Writable } from 'node:stream';
 import amqp from 'amqplib';
-import type { Connection } from 'mongoose';
 import winston from 'winston';
 import type { AnyEvent, EventEnvelope, Logger } from '../../src';
-import {
-  connectDatabase,
-  createEvent,
-  createLogger,
-  PermanentError,
-  RabbitEventBus,
-  ServiceMetrics,
-  UnroutableMessageError,
-} from '../../src';
-import { DeadLetterIndex } from '../../src/messaging/dead-letters';
+import type { RabbitEventBus } from '../../src';
+import { createEvent, createLogger, PermanentError, UnroutableMessageError } from '../../src';
 import type { TestEnvironment } from '../../src/testing';
 import {
   createTestEnvironment,
@@ -21,26 +12,22 @@ import {
   management,
   orderCreatedEvent,
 } from '../../src/testing';
-
-const EXCHANGE = 'ecommerce.events';
+import type { BusOverrides } from '../support/test-buses';
+import { deadLetterAsTheBrokerDoes, peek as peekAt } from '../support/queues';
+import { EXCHANGE, TestBuses } from '../support/test-buses';
 const logger = createLogger({ service: 'bus-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 let env: TestEnvironment;
 let probe: EventProbe;
-/** What a test started, stopped after it so that no other test's bus hears its messages. */
-const started: Array<{ bus: RabbitEventBus; db: Connection }> = [];
+let buses: TestBuses;
 
 beforeAll(async () => {
   env = await createTestEnvironment('bus');
+  buses = new TestBuses(env, logger);
   probe = await EventProbe.connect(env.rabbitmqUrl, EXCHANGE, ['order.created']);
 });
 
-afterEach(async () => {
-  for (const { bus, db } of started.splice(0)) {
-    await bus.close();
-    await db.close();
-  }
-});
+afterEach(() => buses.stopAll());
 
 afterAll(async () => {
   await probe?.close();
@@ -48,34 +35,12 @@ afterAll(async () => {
 });
 
 /** A bus for a service of its own, with its own queues and database. */
-async function startBus(
+function startBus(
   service: string,
   subscribe: (bus: RabbitEventBus) => void,
-  overrides: {
-    maxAttempts?: number;
-    retryBaseDelayMs?: number;
-    maxDeliveries?: number;
-    logger?: Logger;
-  } = {},
+  overrides: BusOverrides = {},
 ): Promise<RabbitEventBus> {
-  const db = await connectDatabase(env.mongodbUri(service), logger);
-  const bus = new RabbitEventBus({
-    url: env.rabbitmqUrl,
-    service,
-    exchange: EXCHANGE,
-    prefetch: 10,
-    maxAttempts: overrides.maxAttempts ?? 4,
-    retryBaseDelayMs: overrides.retryBaseDelayMs ?? 100,
-    maxDeliveries: overrides.maxDeliveries ?? 5,
-    logger: overrides.logger ?? logger,
-    deadLetterIndex: new DeadLetterIndex(db),
-    metrics: new ServiceMetrics(service),
-  });
-  subscribe(bus);
-  bus.start();
-  await bus.whenConnected();
-  started.push({ bus, db });
-  return bus;
+  return buses.start(service, subscribe, overrides);
 }
 
 let orderCount = 0;
@@ -84,22 +49,8 @@ function orderCreated(): EventEnvelope<'order.created'> {
   return orderCreatedEvent(`order-${orderCount}`, [{ productId: 'prod1', quantity: 1 }]);
 }
 
-/** Reads (and puts back) what sits in a queue, through a channel of its own. */
-async function peek(queue: string): Promise<amqp.GetMessage[]> {
-  const connection = await amqp.connect(env.rabbitmqUrl);
-  try {
-    const channel = await connection.createChannel();
-    const messages: amqp.GetMessage[] = [];
-    for (;;) {
-      const message = await channel.get(queue, { noAck: false });
-      if (!message) break;
-      messages.push(message);
-    }
-    return messages; // closing the connection requeues them
-  } finally {
-    await connection.close();
-  }
-}
+/** Reads (and puts back) what sits in a queue. */
+const peek = (queue: string) => peekAt(env.rabbitmqUrl, queue);
 
 describe('when an event is published', () => {
   it('then it reaches every bound queue as persistent JSON with the envelope ids', async () => {
@@ -423,29 +374,11 @@ describe('when the broker dead-letters a message for its delivery limit', () => 
     const event = orderCreated();
     await bus.publish(event);
     // What MAX_DELIVERIES crashes of a consumer amount to: the message returned unacked each time.
-    const connection = await amqp.connect(env.rabbitmqUrl);
-    try {
-      const channel = await connection.createConfirmChannel();
-      await channel.assertQueue('delivery-limited.dlq', { durable: true });
-      channel.sendToQueue('delivery-limited.dlq', Buffer.from(JSON.stringify(event)), {
-        messageId: event.eventId,
-        type: event.eventType,
-        headers: {
-          'x-delivery-count': 4,
-          'x-death': [
-            {
-              reason: 'delivery_limit',
-              count: 1,
-              queue: 'delivery-limited',
-              'routing-keys': ['order.created'],
-            },
-          ],
-        },
-      });
-      await channel.waitForConfirms();
-    } finally {
-      await connection.close();
-    }
+    await deadLetterAsTheBrokerDoes(env.rabbitmqUrl, {
+      service: 'delivery-limited',
+      queue: 'delivery-limited',
+      event,
+    });
     await eventually(async () => {
       const page = await bus.deadLetterQueue.list(10, 0);
       expect(page.total).toBe(1);
