@@ -6,5 +6,8 @@ import { settleReservation } from '../../domain/settle-reservation';
 /** The events the inventory service consumes, one line each. */
 export function subscribeInventoryHandlers(bus: EventBus, dependencies: InventoryDependencies) {
   bus.subscribe('order.created', (event) => reserveStock(event, dependencies));
-  bus.subscribe('order.status.updated', (event) => settleReservation(event, dependencies));
+  // A lane of its own: settling a reservation must not wait behind a backlog of reservations.
+  bus.subscribe('order.status.updated', (event) => settleReservation(event, dependencies), {
+    lane: 'settlement',
+  });
 }
