@@ -108,7 +108,9 @@ export const hostOperations: readonly ApiOperation[] = [
     method: 'post',
     path: '/api/admin/dlq/replay',
     tag: 'dead letters',
-    summary: "Moves dead letters back to the service's queue (all of them when none are named)",
+    summary: "Moves dead letters back to the service's queues (all of them when none are named)",
+    description:
+      'Each goes back to the work queue of the lane its event type is on (`<service>`, or `<service>.<lane>`), with a fresh attempt count.',
     admin: true,
     body: { schema: deadLetterReplayBody, required: false },
     responses: {
