@@ -242,8 +242,10 @@ export class RabbitEventBus implements EventBus {
   }
 
   /**
-   * One consumer per lane, lane after lane. With a single active consumer across instances, while
-   * holding the topology's registration lock: see ServiceTopology.consumerRegistrationLock.
+   * One consumer per lane, lane after lane: every lane's queue, the default one included even with
+   * no binding left (a queue of an earlier version may still hold events of a type that has moved
+   * to a lane of its own). With a single active consumer across instances, while holding the
+   * topology's registration lock: see ServiceTopology.consumerRegistrationLock.
    */
   private async startConsuming(session: BrokerSession): Promise<void> {
     const { lanes, consumerRegistrationLock } = this.requireTopology();
@@ -263,10 +265,7 @@ export class RabbitEventBus implements EventBus {
     }
   }
 
-  /**
-   * Consumes every lane's queue, its default one included even with no binding left: a queue of
-   * an earlier version may still hold events of a type that has moved to a lane of its own.
-   */
+  /** Consumes one lane's queue; each delivery goes through the pipeline with its lane. */
   private async consumeLane(session: BrokerSession, lane: WorkQueue): Promise<string> {
     const { consumerTag } = await session.consumeChannel.consume(lane.queue, (message) => {
       if (message === null) {
