@@ -16,6 +16,11 @@ export interface SubscribeOptions {
    * service's other events. Without it, the default lane: the queue `<service>`.
    */
   lane?: string;
+  /**
+   * With `lane`: its consumer takes `weight` times the service's PREFETCH (default 1), so that
+   * while both lanes have a backlog this one gets the larger share of the service's work.
+   */
+  weight?: number;
 }
 
 /**

@@ -51,6 +51,8 @@ export class RabbitEventBus implements EventBus {
   private readonly handlers = new Map<EventType, AnyHandler>();
   /** The event types subscribed on a lane of their own, by lane. */
   private readonly lanes = new Map<string, EventType[]>();
+  /** The lanes that asked for more than the service's prefetch. */
+  private readonly laneWeights = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly connection: BrokerConnection;
   private topology?: ServiceTopology;
@@ -84,12 +86,22 @@ export class RabbitEventBus implements EventBus {
   subscribe<T extends EventType>(
     eventType: T,
     handler: EventHandler<T>,
-    { lane }: SubscribeOptions = {},
+    { lane, weight }: SubscribeOptions = {},
   ): void {
     if (this.topology) throw new Error(`Subscribe to ${eventType} before the bus starts`);
     if (this.handlers.has(eventType)) throw new Error(`${eventType} already has a handler`);
+    if (weight !== undefined) this.weighLane(eventType, lane, weight);
     this.handlers.set(eventType, handler as AnyHandler);
     if (lane !== undefined) this.lanes.set(lane, [...(this.lanes.get(lane) ?? []), eventType]);
+  }
+
+  private weighLane(eventType: EventType, lane: string | undefined, weight: number): void {
+    if (lane === undefined) throw new Error(`${eventType}: a weight is for a lane of its own`);
+    const earlier = this.laneWeights.get(lane);
+    if (earlier !== undefined && earlier !== weight) {
+      throw new Error(`${eventType}: lane ${lane} already has weight ${earlier}`);
+    }
+    this.laneWeights.set(lane, weight);
   }
 
   /** Validates the topology and starts connecting in the background; never waits for the broker. */
@@ -99,6 +111,7 @@ export class RabbitEventBus implements EventBus {
       exchange: this.options.exchange,
       consumes: [...this.handlers.keys()],
       lanes: Object.fromEntries(this.lanes),
+      laneWeights: Object.fromEntries(this.laneWeights),
       maxAttempts: this.options.maxAttempts,
       retryBaseDelayMs: this.options.retryBaseDelayMs,
       maxDeliveries: this.options.maxDeliveries,
@@ -265,8 +278,13 @@ export class RabbitEventBus implements EventBus {
     }
   }
 
-  /** Consumes one lane's queue; each delivery goes through the pipeline with its lane. */
+  /**
+   * Consumes one lane's queue, with `weight` times the service's prefetch (a prefetch set on the
+   * channel applies to the consumers registered after it); each delivery goes through the
+   * pipeline with its lane.
+   */
   private async consumeLane(session: BrokerSession, lane: WorkQueue): Promise<string> {
+    await session.consumeChannel.prefetch(this.options.prefetch * lane.weight);
     const { consumerTag } = await session.consumeChannel.consume(lane.queue, (message) => {
       if (message === null) {
         // The broker cancelled the consumer (its queue was deleted): rebuild and redeclare.

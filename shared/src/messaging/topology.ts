@@ -40,6 +40,12 @@ export const DEFAULT_LANE = 'default';
 export interface WorkQueue {
   lane: string;
   queue: string;
+  /**
+   * Its consumer takes `weight` times the service's prefetch (1 unless the lane asks for more).
+   * While every lane has a backlog, what each gets of the service's work (its database above
+   * all) goes by the number of its messages in hand: a heavier lane gets the larger share.
+   */
+  weight: number;
   /** The work queue's declaration arguments (see workQueueArguments): the same on every lane. */
   queueArguments: QueueArguments;
   bindings: EventType[];
@@ -72,6 +78,8 @@ export interface TopologyOptions {
    * `<service>.<lane>`); the others stay on the default lane.
    */
   lanes?: Readonly<Record<string, readonly EventType[]>>;
+  /** Lanes whose consumer takes more than the service's prefetch: how many times it (≥ 1). */
+  laneWeights?: Readonly<Record<string, number>>;
   /** Total attempts a message gets, the first included, before it is dead-lettered. */
   maxAttempts: number;
   /** Delay before the second attempt; it doubles for each attempt after that. */
@@ -121,6 +129,7 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
       return {
         lane,
         queue,
+        weight: options.laneWeights?.[lane] ?? 1,
         queueArguments: {
           ...workQueueArguments(options.maxDeliveries, deadLetterQueue),
           ...(options.singleActiveConsumer && { 'x-single-active-consumer': true }),
@@ -185,9 +194,19 @@ function optionProblems(options: TopologyOptions): string[] {
   return problems;
 }
 
-/** Each lane well named, not empty, on event types the service consumes, none on two lanes. */
-function laneProblems({ lanes = {}, consumes }: TopologyOptions): string[] {
+/**
+ * Each lane well named, not empty, on event types the service consumes, none on two lanes; a
+ * weight only for a lane that exists.
+ */
+function laneProblems({ lanes = {}, laneWeights = {}, consumes }: TopologyOptions): string[] {
   const problems: string[] = [];
+  for (const [lane, weight] of Object.entries(laneWeights)) {
+    if (!(lane in lanes))
+      problems.push(`a weight is given to lane "${lane}", which has no event type`);
+    if (!Number.isInteger(weight) || weight < 1) {
+      problems.push(`lane "${lane}"'s weight must be a whole number ≥ 1`);
+    }
+  }
   const laneOfKey = new Map<EventType, string>();
   for (const [lane, keys] of Object.entries(lanes)) {
     if (!KEBAB_CASE.test(lane) || RESERVED_LANE_NAMES.includes(lane)) {

@@ -70,10 +70,12 @@ async function startLanedService({
   service = newService(),
   stuck = false,
   settle = async () => undefined,
+  weight,
   overrides = {},
 }: {
   service?: string;
   stuck?: boolean;
+  weight?: number;
   settle?: (event: EventEnvelope<'order.status.updated'>) => Promise<void>;
   overrides?: BusOverrides;
 } = {}): Promise<LanedService> {
@@ -93,7 +95,7 @@ async function startLanedService({
           await settle(event);
           seen.settled.push(event.data.orderId);
         },
-        { lane: 'settlement' },
+        { lane: 'settlement', weight },
       );
     },
     overrides,
@@ -286,5 +288,36 @@ describe('when two instances register their consumers at the same moment', () =>
     } finally {
       await Promise.all([first, second].map((c) => c.close().catch(() => undefined)));
     }
+  });
+});
+
+describe('when a lane is given a weight', () => {
+  it("then its consumer takes that many times the service's prefetch, and the default lane's once", async () => {
+    const { service } = await startLanedService({ weight: 3, overrides: { prefetch: 10 } });
+    const prefetchOf = await eventually(async () => {
+      const consumers = (await management(
+        'GET',
+        `/api/consumers/${encodeURIComponent(env.vhost)}`,
+      )) as Array<{ queue: { name: string }; prefetch_count: number }>;
+      const byQueue = new Map(consumers.map((c) => [c.queue.name, c.prefetch_count]));
+      expect(byQueue.has(`${service}.settlement`)).toBe(true);
+      return byQueue;
+    });
+    expect(prefetchOf.get(service)).toBe(10);
+    expect(prefetchOf.get(`${service}.settlement`)).toBe(30);
+  });
+
+  it('then a weight without a lane, or another weight for the same lane, is refused at once', async () => {
+    await expect(
+      buses.start(newService(), (bus) =>
+        bus.subscribe('order.created', async () => undefined, { weight: 2 }),
+      ),
+    ).rejects.toThrow('order.created: a weight is for a lane of its own');
+    await expect(
+      buses.start(newService(), (bus) => {
+        bus.subscribe('order.created', async () => undefined, { lane: 'fast', weight: 2 });
+        bus.subscribe('order.status.updated', async () => undefined, { lane: 'fast', weight: 3 });
+      }),
+    ).rejects.toThrow('order.status.updated: lane fast already has weight 2');
   });
 });

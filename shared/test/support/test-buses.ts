@@ -48,7 +48,12 @@ export class TestBuses {
       deadLetterIndex: new DeadLetterIndex(db),
       metrics: new ServiceMetrics(service),
     });
-    subscribe(bus);
+    try {
+      subscribe(bus);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     bus.start();
     await bus.whenConnected();
     this.started.push({ bus, db });

@@ -53,6 +53,7 @@ describe('defineServiceTopology', () => {
         {
           lane: 'default',
           queue: 'inventory-service',
+          weight: 1,
           queueArguments: WORK_QUEUE_ARGUMENTS,
           bindings: ['order.created', 'order.status.updated'],
           retryQueues: [
@@ -200,6 +201,7 @@ describe('defineServiceTopology with lanes', () => {
       {
         lane: 'settlement',
         queue: 'inventory-service.settlement',
+        weight: 1,
         queueArguments: WORK_QUEUE_ARGUMENTS,
         bindings: ['order.status.updated'],
         retryQueues: [
@@ -292,6 +294,28 @@ describe('defineServiceTopology with lanes', () => {
       }),
     ).toBe(
       'Invalid messaging topology: "order.status.updated" is on two lanes: "settlement" and "other"',
+    );
+  });
+
+  it('when a lane is given a weight, then its consumer is to take that many times the prefetch, and the others once', () => {
+    const topology = defineServiceTopology(
+      options({ lanes: settlement, laneWeights: { settlement: 3 } }),
+    );
+    expect(topology.lanes.map(({ lane, weight }) => [lane, weight])).toEqual([
+      ['default', 1],
+      ['settlement', 3],
+    ]);
+  });
+
+  it('when a weight names a lane that does not exist, then it is rejected', () => {
+    expect(problemsOf({ lanes: settlement, laneWeights: { setlement: 3 } })).toBe(
+      'Invalid messaging topology: a weight is given to lane "setlement", which has no event type',
+    );
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('when a lane weighs %p, then it is rejected', (weight) => {
+    expect(problemsOf({ lanes: settlement, laneWeights: { settlement: weight } })).toBe(
+      'Invalid messaging topology: lane "settlement"\'s weight must be a whole number ≥ 1',
     );
   });
 
