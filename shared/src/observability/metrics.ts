@@ -106,28 +106,43 @@ export class ServiceMetrics {
   /** Reads every lane's work queue from the broker; set by the service host. */
   workQueues?: () => Promise<WorkQueueStatus[]>;
 
-  readonly workQueueMessages: Gauge<'queue'> = new Gauge({
-    name: 'work_queue_messages',
-    help: "Messages ready in each of the service's work queues (one per lane), read from the broker at each scrape",
-    labelNames: ['queue'] as const,
-    registers: [this.registry],
-    // Sets work_queue_consumers too: one read of the broker for both. While it cannot say, both
-    // keep the last figures it said.
-    collect: async () => {
+  readonly workQueueMessages = this.workQueueGauge(
+    'work_queue_messages',
+    "Messages ready in each of the service's work queues (one per lane), read from the broker at each scrape",
+  );
+
+  readonly workQueueConsumers = this.workQueueGauge(
+    'work_queue_consumers',
+    "Consumers of each of the service's work queues (one per lane), every instance's, as the broker counts them at each scrape",
+  );
+
+  /** The read of the work queues that a scrape's gauges share (they are collected at once). */
+  private workQueuesRead?: Promise<void>;
+
+  /**
+   * Both work-queue gauges from one read of the broker: each gauge's collection awaits the same
+   * read. While the broker cannot say, they keep the last figures it said.
+   */
+  private workQueueGauge(name: string, help: string): Gauge<'queue'> {
+    return new Gauge({
+      name,
+      help,
+      labelNames: ['queue'] as const,
+      registers: [this.registry],
+      collect: () => (this.workQueuesRead ??= this.readWorkQueues()),
+    });
+  }
+
+  private async readWorkQueues(): Promise<void> {
+    try {
       for (const status of (await this.workQueues?.().catch(() => undefined)) ?? []) {
         this.workQueueMessages.set({ queue: status.queue }, status.messages);
         this.workQueueConsumers.set({ queue: status.queue }, status.consumers);
       }
-    },
-  });
-
-  /** Registered after work_queue_messages, whose collection sets it. */
-  readonly workQueueConsumers: Gauge<'queue'> = new Gauge({
-    name: 'work_queue_consumers',
-    help: "Consumers of each of the service's work queues (one per lane), every instance's, as the broker counts them at each scrape",
-    labelNames: ['queue'] as const,
-    registers: [this.registry],
-  });
+    } finally {
+      this.workQueuesRead = undefined;
+    }
+  }
 
   /** Counts the events stored and not yet confirmed by the broker; set by the service host. */
   outboxPending?: () => number;

@@ -1,6 +1,7 @@
 import {
   ADMIN,
   eventually,
+  metricValue,
   orderCreatedEvent,
   orderStatusUpdatedEvent,
   ServiceUnderTest,
@@ -237,5 +238,15 @@ describe('when a product is looked up', () => {
     expect(unknown.body.error.code).toBe('PRODUCT_NOT_FOUND');
     const malformed = await api().get('/api/inventory/bad%20id').expect(400);
     expect(malformed.body.error.code).toBe('VALIDATION_ERROR');
+  });
+});
+
+describe('when its metrics are scraped', () => {
+  it('then both of its work queues are there: inventory-service and the settlement lane, each with its consumer', async () => {
+    const text = (await api().get('/metrics').expect(200)).text;
+    for (const queue of ['inventory-service', 'inventory-service.settlement']) {
+      expect(metricValue(text, 'work_queue_consumers', { queue })).toBe(1);
+      expect(metricValue(text, 'work_queue_messages', { queue })).toEqual(expect.any(Number));
+    }
   });
 });
