@@ -1,3 +1,5 @@
+import type { Foreground } from '../concurrency/foreground';
+
 /** How much work the service takes on at once; the HTTP_* settings (lifecycle/service-settings.ts). */
 export interface AdmissionLimits {
   /** Requests in progress at once. */
@@ -30,12 +32,31 @@ export type Admission =
  * extra machinery to load them), and async-mutex's Semaphore neither tells its queue's length nor
  * lets one waiter leave it; here a waiter that leaves stops counting against the bound at once.
  */
-export class AdmissionQueue {
+export class AdmissionQueue implements Foreground {
   private running = 0;
   /** Starts of the waiting requests, oldest first: a Set keeps that order and lets any one leave. */
   private readonly waiting = new Set<() => void>();
+  /** What background work waits on while the queue is busy (see whenCalm). */
+  private calm?: { reached: Promise<void>; reach: () => void; timer: NodeJS.Timeout };
 
   constructor(readonly limits: AdmissionLimits) {}
+
+  /**
+   * The API as a service's foreground: busy while a request waits for a place, or while more
+   * than a quarter of the places are taken (a burst, not the tens of requests of a busy steady
+   * load). Background work then waits until it calms down, and at the latest `maxQueueWaitMs`
+   * after the first one began to wait: no longer than a request may wait for its place.
+   */
+  whenCalm(): Promise<void> {
+    if (this.isCalm) return Promise.resolve();
+    if (!this.calm) {
+      let reach = () => {};
+      const reached = new Promise<void>((resolve) => (reach = resolve));
+      const timer = setTimeout(() => this.becomeCalm(), this.limits.maxQueueWaitMs);
+      this.calm = { reached, reach, timer };
+    }
+    return this.calm.reached;
+  }
 
   /** Requests admitted and not yet released. */
   get inProgress(): number {
@@ -79,8 +100,20 @@ export class AdmissionQueue {
         this.running -= 1;
         const [oldest] = this.waiting;
         oldest?.();
+        if (this.calm && this.isCalm) this.becomeCalm();
       },
     };
+  }
+
+  private get isCalm(): boolean {
+    return this.waiting.size === 0 && this.running <= this.limits.maxInProgress / 4;
+  }
+
+  private becomeCalm(): void {
+    if (!this.calm) return;
+    clearTimeout(this.calm.timer);
+    this.calm.reach();
+    this.calm = undefined;
   }
 }
 

@@ -5,8 +5,7 @@ import { serviceUnavailable } from '../errors/app-error';
 import { runInContext } from '../logging/context';
 import type { Logger } from '../logging/logger';
 import { admissionControl } from './admission-control';
-import type { AdmissionLimits } from './admission-queue';
-import { AdmissionQueue } from './admission-queue';
+import type { AdmissionQueue } from './admission-queue';
 import { errorHandler, unknownRoute } from './error-handler';
 import type { HealthCheck } from './health';
 import { healthReport } from './health';
@@ -28,7 +27,7 @@ export interface HttpAppOptions {
    */
   documents?: Router[];
   /** Admission control of `routers`; without it, every request goes straight in (route tests). */
-  admission?: AdmissionLimits;
+  admission?: AdmissionQueue;
   /** True once the service is shutting down: new requests are turned away. */
   isDraining?: () => boolean;
 }
@@ -65,9 +64,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   for (const router of options.documents ?? []) app.use('/api', router);
 
   if (options.admission) {
-    const queue = new AdmissionQueue(options.admission);
-    metrics.httpAdmission = queue;
-    app.use(admissionControl(queue, metrics));
+    metrics.httpAdmission = options.admission;
+    app.use(admissionControl(options.admission, metrics));
   }
   app.use(express.json({ limit: BODY_LIMIT }));
   for (const router of options.routers) app.use('/api', router);

@@ -12,6 +12,7 @@ import {
   readDatabaseCapabilities,
 } from '../database/database-capabilities';
 import { apiDocsRouter } from '../http/api-docs-routes';
+import { AdmissionQueue } from '../http/admission-queue';
 import { createHttpApp } from '../http/create-http-app';
 import { upOrDown } from '../http/health';
 import { ServiceMetrics } from '../observability/metrics';
@@ -19,6 +20,7 @@ import type { Logger } from '../logging/logger';
 import { createLogger, errorFields } from '../logging/logger';
 import { deadLetterRouter } from '../http/dead-letter-routes';
 import { DeadLetterIndex } from '../messaging/dead-letters';
+import { afterForeground } from '../messaging/event-bus';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
 import { listen } from './http-server';
 import type { RunningService, ServiceDefinition, ServiceParts } from './service-definition';
@@ -61,8 +63,14 @@ export async function startService<C extends ServiceConfig>(
     () => createEventBus(definition, { db, logger, metrics }),
     (bus) => bus.close(),
   );
+  // The API is the service's foreground: in a burst, the events of stored changes wait for it.
+  const admission = new AdmissionQueue({
+    maxInProgress: config.httpMaxRequestsInProgress,
+    maxQueued: config.httpMaxQueuedRequests,
+    maxQueueWaitMs: config.httpMaxQueueWaitMs,
+  });
   const stores = new AggregateStores({
-    publisher: bus,
+    publisher: afterForeground(admission, bus),
     logger,
     pollIntervalMs: config.outboxPollIntervalMs,
   });
@@ -98,7 +106,7 @@ export async function startService<C extends ServiceConfig>(
     'taking work: messages and requests',
     async () => ({
       stopFollowingDatabase: consumeWhileDatabaseIsUp(bus, db),
-      http: await serveHttp(definition, { db, bus, logger, metrics, parts }),
+      http: await serveHttp(definition, { db, bus, logger, metrics, parts, admission }),
     }),
     // Both intakes close at the same moment; requests in progress get as long as the handlers,
     // and a little more.
@@ -209,12 +217,14 @@ async function serveHttp<C extends ServiceConfig>(
     logger,
     metrics,
     parts,
+    admission,
   }: {
     db: Connection;
     bus: RabbitEventBus;
     logger: Logger;
     metrics: ServiceMetrics;
     parts: ServiceParts;
+    admission: AdmissionQueue;
   },
 ): Promise<HttpServing> {
   let draining = false;
@@ -230,11 +240,7 @@ async function serveHttp<C extends ServiceConfig>(
     ],
     documents: [apiDocsRouter(parts.apiDocument)],
     routers: [...parts.routers, deadLetterRouter(bus.deadLetterQueue, config.adminToken)],
-    admission: {
-      maxInProgress: config.httpMaxRequestsInProgress,
-      maxQueued: config.httpMaxQueuedRequests,
-      maxQueueWaitMs: config.httpMaxQueueWaitMs,
-    },
+    admission,
   });
   const server = await listen(app, config.port);
   return {

@@ -1,5 +1,6 @@
 import type { AnyEvent, EventEnvelope } from '../events/envelope';
 import type { EventType } from '../events/catalogue';
+import type { Foreground } from '../concurrency/foreground';
 
 /** A handler receives a typed, validated event and returns, or throws to have it retried. */
 export type EventHandler<T extends EventType> = (event: EventEnvelope<T>) => Promise<void>;
@@ -21,6 +22,16 @@ export interface SubscribeOptions {
    * while both lanes have a backlog this one gets the larger share of the service's work.
    */
   weight?: number;
+}
+
+/** `publisher`, each publication waiting until the service's foreground is calm (see Foreground). */
+export function afterForeground(foreground: Foreground, publisher: EventPublisher): EventPublisher {
+  return {
+    publish: async (event) => {
+      await foreground.whenCalm();
+      await publisher.publish(event);
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
+import { AdmissionQueue } from '../../src/http/admission-queue';
 import { createHttpApp } from '../../src/http/create-http-app';
 import { apiDocsRouter } from '../../src/http/api-docs-routes';
 import { serviceApiDocument } from '../../src/http/host-openapi';
@@ -45,7 +46,7 @@ const app = createHttpApp({
     ),
   ],
   routers: [thingsRouter()],
-  admission: LIMITS,
+  admission: new AdmissionQueue(LIMITS),
 });
 
 let server: Server;

@@ -131,3 +131,49 @@ describe('AdmissionQueue', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 });
+
+describe('AdmissionQueue as the foreground that background work waits for', () => {
+  // Calm: nobody waiting for a place, and at most a quarter of the places taken (here 1 of 4).
+  const burstLimits = { maxInProgress: 4, maxQueued: 4, maxQueueWaitMs: 1000 };
+
+  it('when at most a quarter of the places are taken, then background work goes at once', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    expect(await settled(queue.whenCalm())).toBe(true);
+    await queue.admit();
+    expect(await settled(queue.whenCalm())).toBe(true);
+  });
+
+  it('when requests wait for places, then background work waits until they are in and the places free up', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    const releases = await Promise.all(
+      [1, 2, 3, 4].map(async () => releaseOf(await queue.admit())),
+    );
+    const waiting = queue.admit();
+    const background = queue.whenCalm();
+    const later = queue.whenCalm();
+
+    releases[0]();
+    const admitted = releaseOf(await waiting);
+    expect(await settled(background)).toBe(false); // four in progress
+    releases[1]();
+    releases[2]();
+    expect(await settled(background)).toBe(false); // two in progress
+    releases[3]();
+    expect(await settled(background)).toBe(true); // one: calm
+    expect(await settled(later)).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+    admitted();
+  });
+
+  it('when the burst goes on, then background work goes anyway maxQueueWaitMs after it began to wait', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    await Promise.all([1, 2, 3, 4].map(() => queue.admit()));
+    const background = queue.whenCalm();
+    jest.advanceTimersByTime(burstLimits.maxQueueWaitMs - 1);
+    expect(await settled(background)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(await settled(background)).toBe(true);
+    // Still busy: the next background work waits again, from now.
+    expect(await settled(queue.whenCalm())).toBe(false);
+  });
+});

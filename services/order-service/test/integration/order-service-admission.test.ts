@@ -1,15 +1,21 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { eventually, metricValue, ServiceUnderTest } from '@ecommerce/shared/testing';
+import {
+  eventually,
+  inventoryStatusUpdatedEvent,
+  metricValue,
+  ServiceUnderTest,
+} from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
 
 // Admission control on the real service (its own HTTP server, RabbitMQ, the database), with tiny
-// limits: one request in progress, one waiting, for a second at most. The place is held by a
+// limits: one request in progress, one waiting, for WAIT_MS at most. The place is held by a
 // client that sends half its order and the rest when told, as a slow client does: its request
 // is admitted before its body is read.
 
-const WAIT_MS = 1000;
+const WAIT_MS = 3000;
+const RETRY_AFTER = String(WAIT_MS / 1000);
 
 const order = (userId: string) => ({
   userId,
@@ -61,6 +67,8 @@ async function admission() {
 
 const stored = {
   orders: (userId: string) => subject.service.db.collection('orders').countDocuments({ userId }),
+  status: async (orderId: string) =>
+    (await subject.service.db.collection('orders').findOne({ _id: orderId as never }))?.status,
   keys: (key: string) =>
     subject.service.db.db!.collection<{ _id: string }>('idempotency_keys').countDocuments({
       _id: key,
@@ -108,7 +116,7 @@ describe('when more requests arrive than the service takes on at once', () => {
 
     const refused = await placeOrder(order('refused-1'), 'refused-key-1');
     expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('retry-after')).toBe(RETRY_AFTER);
     expect(refused.headers.get('x-correlation-id')).toBeTruthy();
     expect(await refused.json()).toEqual(overloaded(/too many requests are waiting/));
     const health = await fetch(`${base}/api/health`);
@@ -129,7 +137,7 @@ describe('when more requests arrive than the service takes on at once', () => {
     const refused = await placeOrder(order('late-2'), 'late-key-2');
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(WAIT_MS - 50);
     expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('retry-after')).toBe(RETRY_AFTER);
     expect(await refused.json()).toEqual(overloaded(/waited too long/));
 
     expect(await holder.finish()).toBe(201);
@@ -159,5 +167,29 @@ describe('when a client retries after a 503 with the same Idempotency-Key', () =
       (e) => e.eventType === 'order.created' && e.aggregateId === placed.id,
     );
     expect(subject.probe.eventsOfType('order.created', placed.id)).toHaveLength(1);
+  });
+});
+
+describe('when requests hold the places while the service stores a change', () => {
+  it('then the change is stored at once and its event published once they are answered', async () => {
+    const placed = (await (await placeOrder(order('calm-4'))).json()) as { id: string };
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.created' && e.aggregateId === placed.id,
+    );
+    const holder = await slowOrder(order('holder-4'));
+
+    await subject.probe.publish(inventoryStatusUpdatedEvent(placed.id, 'SUCCESS'));
+    await eventually(async () => expect(await stored.status(placed.id)).toBe('CONFIRMED'));
+    // Held back while a request is in progress (the API is the foreground), WAIT_MS at most.
+    const heldBack = Date.now() + WAIT_MS / 3;
+    while (Date.now() < heldBack) {
+      expect(subject.probe.eventsOfType('order.status.updated', placed.id)).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    expect(await holder.finish()).toBe(201);
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.status.updated' && e.aggregateId === placed.id,
+    );
   });
 });
