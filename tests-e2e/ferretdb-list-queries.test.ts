@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { BSONRegExp, MongoClient, ObjectId, Timestamp } from 'mongodb';
 import type { Collection, Document, Filter } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
+import type { Plan } from './support/ferretdb-tables';
+import { tableReads } from './support/ferretdb-tables';
 
 /**
  * The development database's list queries (scripts/ferretdb): FerretDB v1 answered
@@ -206,7 +207,7 @@ describe('when orders are listed newest first from a collection of 5,000', () =>
     });
 
     it('all three together: no row read by a sequential scan, a few dozen rows per query', async () => {
-      const before = tableReads('orders-read-once');
+      const before = tableReads(client.db().databaseName, 'orders-read-once');
       const rounds = 5;
       for (let i = 0; i < rounds; i++) {
         for (const [, filter] of queries) {
@@ -217,7 +218,7 @@ describe('when orders are listed newest first from a collection of 5,000', () =>
       // scan shows, the rest of its reads do too.
       const after = await eventually(
         () => {
-          const now = tableReads('orders-read-once');
+          const now = tableReads(client.db().databaseName, 'orders-read-once');
           expect(now.indexScans - before.indexScans).toBeGreaterThanOrEqual(
             rounds * queries.length,
           );
@@ -271,8 +272,6 @@ describe('when a list meets values that sort before dates or among them', () => 
   }, 60_000);
 });
 
-type Plan = Record<string, unknown> & { Plans?: Plan[] };
-
 /** The first node of a PostgreSQL plan (FORMAT JSON), depth first, that matches. */
 function findPlan(plan: Plan, matches: (plan: Plan) => boolean): Plan | undefined {
   if (matches(plan)) return plan;
@@ -282,34 +281,4 @@ function findPlan(plan: Plan, matches: (plan: Plan) => boolean): Plan | undefine
   }
   const nested = plan.Plan as Plan | undefined;
   return nested ? findPlan(nested, matches) : undefined;
-}
-
-/** FerretDB's PostgreSQL database (scripts/ensure-infra.sh), as the script's variable names it. */
-const POSTGRESQL_URL =
-  process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb';
-
-/**
- * How a collection's table was read so far. FerretDB's schema is the database, and its metadata
- * table names the collection's table.
- */
-function tableReads(collection: string) {
-  const schema = client.db().databaseName;
-  const table =
-    `SELECT _jsonb->>'table' FROM "${schema}"._ferretdb_database_metadata ` +
-    `WHERE _jsonb->>'_id' = '${collection}'`;
-  const output = execFileSync(
-    'psql',
-    [
-      '-X',
-      '-Atq',
-      POSTGRESQL_URL,
-      '-c',
-      `SELECT coalesce(seq_tup_read, 0), coalesce(idx_scan, 0), coalesce(idx_tup_fetch, 0) ` +
-        `FROM pg_stat_user_tables WHERE schemaname = '${schema}' AND relname = (${table})`,
-    ],
-    { encoding: 'utf8' },
-  ).trim();
-  expect(output).toMatch(/^\d+\|\d+\|\d+$/);
-  const [sequentialRows, indexScans, indexRows] = output.split('|').map(Number);
-  return { sequentialRows, indexScans, indexRows };
 }

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { BSONRegExp, Double, Int32, MongoClient, ObjectId, Timestamp } from 'mongodb';
 import type { Collection, Document, Filter } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
+import type { Plan } from './support/ferretdb-tables';
+import { tableReads } from './support/ferretdb-tables';
 
 /**
  * The development database's periodic queries and list totals (scripts/ferretdb,
@@ -345,8 +346,6 @@ interface Scan {
   index?: string;
 }
 
-type Plan = Record<string, unknown> & { Plans?: Plan[]; Plan?: Plan };
-
 /** The scans of a PostgreSQL plan (FORMAT JSON): the node and the index it reads, if any. */
 function scans(plan: Plan): Scan[] {
   const own = /Scan$/.test(String(plan['Node Type'])) && plan['Node Type'] !== 'Function Scan';
@@ -357,10 +356,6 @@ function scans(plan: Plan): Scan[] {
   ].filter((scan) => scan.node !== 'Bitmap Heap Scan');
 }
 
-/** FerretDB's PostgreSQL database (scripts/ensure-infra.sh), as the script's variable names it. */
-const POSTGRESQL_URL =
-  process.env.FERRETDB_POSTGRESQL_URL ?? 'postgres://ferretdb:ferretdb@127.0.0.1:5432/ferretdb';
-
 /**
  * How a collection's table was read while `run` ran: index scans, rows read by them, and rows
  * read by sequential scans. A backend of PostgreSQL adds its counts to these only when it flushes
@@ -369,11 +364,11 @@ const POSTGRESQL_URL =
  * scans at least (one statement's), and the caller bounds the rows per scan of what did show.
  */
 async function readsOf(collection: string, scans: number, run: () => Promise<void>) {
-  const before = tableReads(collection);
+  const before = tableReads(client.db().databaseName, collection);
   await run();
   const after = await eventually(
     () => {
-      const now = tableReads(collection);
+      const now = tableReads(client.db().databaseName, collection);
       expect(now.indexScans - before.indexScans).toBeGreaterThanOrEqual(scans);
       return now;
     },
@@ -384,30 +379,4 @@ async function readsOf(collection: string, scans: number, run: () => Promise<voi
     indexScans: after.indexScans - before.indexScans,
     indexRows: after.indexRows - before.indexRows,
   };
-}
-
-/**
- * How a collection's table was read so far. FerretDB's schema is the database, and its metadata
- * table names the collection's table.
- */
-function tableReads(collection: string) {
-  const schema = client.db().databaseName;
-  const table =
-    `SELECT _jsonb->>'table' FROM "${schema}"._ferretdb_database_metadata ` +
-    `WHERE _jsonb->>'_id' = '${collection}'`;
-  const output = execFileSync(
-    'psql',
-    [
-      '-X',
-      '-Atq',
-      POSTGRESQL_URL,
-      '-c',
-      `SELECT coalesce(seq_tup_read, 0), coalesce(idx_scan, 0), coalesce(idx_tup_fetch, 0) ` +
-        `FROM pg_stat_user_tables WHERE schemaname = '${schema}' AND relname = (${table})`,
-    ],
-    { encoding: 'utf8' },
-  ).trim();
-  expect(output).toMatch(/^\d+\|\d+\|\d+$/);
-  const [sequentialRows, indexScans, indexRows] = output.split('|').map(Number);
-  return { sequentialRows, indexScans, indexRows };
 }
