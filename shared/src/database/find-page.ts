@@ -13,6 +13,12 @@ export interface Page {
  */
 export const EXACT_TOTAL_LIMIT = 10_000;
 
+/** A list's order: newest first, ties broken by id so that pages never overlap. */
+export const NEWEST_FIRST = { createdAt: -1, _id: 1 } as const;
+
+/** The count of a list stops one past EXACT_TOTAL_LIMIT: enough to tell "more than that". */
+export const COUNT_LIMIT = EXACT_TOTAL_LIMIT + 1;
+
 /** One page of a list and how many items match in all (`totalIsExact: false`: more than `total`). */
 export interface ListPage<T> {
   items: T[];
@@ -32,8 +38,8 @@ export async function findPage<T extends { createdAt: Date }>(
   { limit, offset }: Page,
 ): Promise<ListPage<T>> {
   const [items, counted] = await Promise.all([
-    model.find(filter).sort({ createdAt: -1, _id: 1 }).skip(offset).limit(limit).lean<T[]>(),
-    model.countDocuments(filter, { limit: EXACT_TOTAL_LIMIT + 1 }),
+    model.find(filter).sort(NEWEST_FIRST).skip(offset).limit(limit).lean<T[]>(),
+    model.countDocuments(filter, { limit: COUNT_LIMIT }),
   ]);
   return {
     items,
