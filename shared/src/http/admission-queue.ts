@@ -10,6 +10,17 @@ export interface AdmissionLimits {
   maxQueueWaitMs: number;
 }
 
+/**
+ * How long after its last new connection a burst may be over. A Node server takes one connection
+ * from the kernel per turn of its event loop (libuv since 1.45, libuv/libuv#3696), so a crowd's
+ * last clients wait in the listen backlog, unseen here, while the turns are long; background work
+ * started then makes them longer still (in a burst of 2,000, the last 200 to 700 clients were
+ * accepted over 2–8 s, one or two at a time, while the events of the first ones were handled).
+ * A burst is therefore over only once no connection came for this long and a whole turn of the
+ * loop took none: the backlog is empty (a turn that finds it holding one takes it).
+ */
+export const BURST_QUIET_MS = 100;
+
 /** Why a request was not admitted. */
 export type Refusal = 'queue-full' | 'waited-too-long' | 'client-gone';
 
@@ -36,19 +47,30 @@ export class AdmissionQueue implements Foreground {
   private running = 0;
   /** Starts of the waiting requests, oldest first: a Set keeps that order and lets any one leave. */
   private readonly waiting = new Set<() => void>();
-  /** What background work waits on while the queue is busy (see whenCalm). */
-  private calm?: { reached: Promise<void>; reach: () => void; timer: NodeJS.Timeout };
+  /**
+   * What background work waits on during a burst (see whenCalm); `cancelQuietCheck`: cancels the
+   * check under way of whether the crowd is all in.
+   */
+  private calm?: {
+    reached: Promise<void>;
+    reach: () => void;
+    timer: NodeJS.Timeout;
+    cancelQuietCheck?: () => void;
+  };
+  private connectionsOpened = 0;
+  private lastConnectionAt = Number.NEGATIVE_INFINITY;
 
   constructor(readonly limits: AdmissionLimits) {}
 
   /**
    * The API as a service's foreground: busy while a request waits for a place, or while more
    * than a quarter of the places are taken (a burst, not the tens of requests of a busy steady
-   * load). Background work then waits until it calms down, and at the latest `maxQueueWaitMs`
-   * after the first one began to wait: no longer than a request may wait for its place.
+   * load). Background work then waits until the burst is over: the queue calm again and the crowd
+   * all let in (see BURST_QUIET_MS; kept-alive clients open no connections); at the latest
+   * `maxQueueWaitMs` after the first one began to wait, no longer than a request may wait.
    */
   whenCalm(): Promise<void> {
-    if (this.isCalm) return Promise.resolve();
+    if (!this.calm && this.isCalm) return Promise.resolve();
     if (!this.calm) {
       let reach = () => {};
       const reached = new Promise<void>((resolve) => (reach = resolve));
@@ -56,6 +78,12 @@ export class AdmissionQueue implements Foreground {
       this.calm = { reached, reach, timer };
     }
     return this.calm.reached;
+  }
+
+  /** A client opened a connection: during a burst, one more that the crowd may still hold. */
+  connectionOpened(): void {
+    this.connectionsOpened += 1;
+    this.lastConnectionAt = performance.now();
   }
 
   /** Requests admitted and not yet released. */
@@ -100,9 +128,36 @@ export class AdmissionQueue implements Foreground {
         this.running -= 1;
         const [oldest] = this.waiting;
         oldest?.();
-        if (this.calm && this.isCalm) this.becomeCalm();
+        this.endBurstWhenQuiet();
       },
     };
+  }
+
+  /**
+   * Ends a burst once the queue is calm, no new connection came for BURST_QUIET_MS, and a whole
+   * turn of the event loop took none (the second immediate runs after the next turn's poll).
+   */
+  private endBurstWhenQuiet(): void {
+    const { calm } = this;
+    if (!calm || !this.isCalm || calm.cancelQuietCheck) return;
+    const checkAgain = () => {
+      calm.cancelQuietCheck = undefined;
+      this.endBurstWhenQuiet();
+    };
+    const quietForMs = performance.now() - this.lastConnectionAt;
+    if (quietForMs < BURST_QUIET_MS) {
+      const timer = setTimeout(checkAgain, BURST_QUIET_MS - quietForMs);
+      calm.cancelQuietCheck = () => clearTimeout(timer);
+      return;
+    }
+    const opened = this.connectionsOpened;
+    let turn = setImmediate(() => {
+      turn = setImmediate(() => {
+        if (this.connectionsOpened === opened && this.isCalm) this.becomeCalm();
+        else checkAgain();
+      });
+    });
+    calm.cancelQuietCheck = () => clearImmediate(turn);
   }
 
   private get isCalm(): boolean {
@@ -112,6 +167,7 @@ export class AdmissionQueue implements Foreground {
   private becomeCalm(): void {
     if (!this.calm) return;
     clearTimeout(this.calm.timer);
+    this.calm.cancelQuietCheck?.();
     this.calm.reach();
     this.calm = undefined;
   }

@@ -243,6 +243,7 @@ async function serveHttp<C extends ServiceConfig>(
     admission,
   });
   const server = await listen(app, config.port);
+  server.on('connection', () => admission.connectionOpened());
   return {
     app,
     server,

@@ -1,5 +1,5 @@
 import type { Admission } from '../../src/http/admission-queue';
-import { AdmissionQueue } from '../../src/http/admission-queue';
+import { AdmissionQueue, BURST_QUIET_MS } from '../../src/http/admission-queue';
 
 const limits = { maxInProgress: 2, maxQueued: 2, maxQueueWaitMs: 1000 };
 
@@ -16,6 +16,15 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
   await Promise.resolve();
   await Promise.resolve();
   return done;
+}
+
+/**
+ * Two turns of the event loop: immediates due now run (the fake clock runs an immediate set by
+ * another one on its next advance).
+ */
+function twoLoopTurns(): void {
+  jest.advanceTimersByTime(1);
+  jest.advanceTimersByTime(1);
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -159,10 +168,64 @@ describe('AdmissionQueue as the foreground that background work waits for', () =
     releases[2]();
     expect(await settled(background)).toBe(false); // two in progress
     releases[3]();
+    twoLoopTurns(); // that let in no new client
     expect(await settled(background)).toBe(true); // one: calm
     expect(await settled(later)).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
     admitted();
+  });
+
+  it('when clients still open connections as the queue calms down, then background work waits until none came for BURST_QUIET_MS', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    const releases = await Promise.all(
+      [1, 2, 3, 4].map(async () => releaseOf(await queue.admit())),
+    );
+    const background = queue.whenCalm();
+    queue.connectionOpened();
+    releases.slice(0, 3).forEach((release) => release());
+    expect(await settled(background)).toBe(false); // calm, but a crowd may still be connecting
+    jest.advanceTimersByTime(BURST_QUIET_MS - 10);
+    queue.connectionOpened(); // one more client of the crowd, let in
+    const latecomer = releaseOf(await queue.admit());
+    latecomer();
+    jest.advanceTimersByTime(10);
+    expect(await settled(background)).toBe(false);
+    jest.advanceTimersByTime(BURST_QUIET_MS - 11);
+    expect(await settled(background)).toBe(false);
+    jest.advanceTimersByTime(1); // quiet for BURST_QUIET_MS
+    expect(await settled(background)).toBe(false);
+    twoLoopTurns(); // that let in no new client
+    expect(await settled(background)).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+    releases[3]();
+  });
+
+  it('when a turn of the event loop still lets in a client, then the burst goes on until one lets in none', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    const releases = await Promise.all(
+      [1, 2, 3, 4].map(async () => releaseOf(await queue.admit())),
+    );
+    const background = queue.whenCalm();
+    releases.slice(0, 3).forEach((release) => release());
+    // No connection for BURST_QUIET_MS (the loop's turns were long), but the backlog is not empty:
+    // the next turn takes one more client from it.
+    jest.advanceTimersToNextTimer(); // the turn begins
+    queue.connectionOpened();
+    jest.advanceTimersToNextTimer(); // and ends having let one in
+    expect(await settled(background)).toBe(false);
+    jest.advanceTimersByTime(BURST_QUIET_MS - 1);
+    expect(await settled(background)).toBe(false);
+    jest.advanceTimersByTime(1); // quiet again
+    twoLoopTurns(); // that let in no new client
+    expect(await settled(background)).toBe(true);
+    releases[3]();
+  });
+
+  it('when no burst is on, then new connections do not hold background work back', async () => {
+    const queue = new AdmissionQueue(burstLimits);
+    queue.connectionOpened();
+    await queue.admit();
+    expect(await settled(queue.whenCalm())).toBe(true);
   });
 
   it('when the burst goes on, then background work goes anyway maxQueueWaitMs after it began to wait', async () => {
