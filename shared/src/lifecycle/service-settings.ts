@@ -19,9 +19,10 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     httpMaxQueuedRequests: setting(
       'HTTP_MAX_QUEUED_REQUESTS',
       'API requests waiting for their turn; one more is answered 503 at once',
-      // About what the service serves within HTTP_MAX_QUEUE_WAIT_MS (250/s × 10 s): a request
-      // that could not start in time anyway is told so at once rather than after the wait.
-      Joi.number().integer().min(0).max(100_000).default(2048),
+      // A crowd of 5,000 at once fits (with the places); the order service answers about 1,300
+      // of them a second, so all start well within HTTP_MAX_QUEUE_WAIT_MS. A waiting request
+      // holds its connection and headers only (its body is read once admitted).
+      Joi.number().integer().min(0).max(100_000).default(8192),
     ),
     httpMaxQueueWaitMs: setting(
       'HTTP_MAX_QUEUE_WAIT_MS',

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
     ).toEqual({
       port: 3001,
       httpMaxRequestsInProgress: 512,
-      httpMaxQueuedRequests: 2048,
+      httpMaxQueuedRequests: 8192,
       httpMaxQueueWaitMs: 10_000,
       logLevel: 'info',
       mongodbUri: 'mongodb://127.0.0.1:27017/order-service',
