@@ -12,3 +12,5 @@ export * from './openapi-conformance';
 export * from './api-document-checks';
 export * from './metrics-text';
 export * from './in-memory-aggregates';
+// How long a burst lasts after its last new connection, for tests of the API as a foreground.
+export { BURST_QUIET_MS } from '../http/admission-queue';

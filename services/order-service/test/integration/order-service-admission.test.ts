@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import {
+  BURST_QUIET_MS,
   eventually,
   inventoryStatusUpdatedEvent,
   metricValue,
@@ -188,6 +189,45 @@ describe('when requests hold the places while the service stores a change', () =
     }
 
     expect(await holder.finish()).toBe(201);
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.status.updated' && e.aggregateId === placed.id,
+    );
+  });
+
+  it('then, while new clients are still connecting when they are answered, the event waits until none came for BURST_QUIET_MS', async () => {
+    const placed = (await (await placeOrder(order('crowd-5'))).json()) as { id: string };
+    await subject.probe.waitFor(
+      (e) => e.eventType === 'order.created' && e.aggregateId === placed.id,
+    );
+    const holder = await slowOrder(order('holder-5'));
+    await subject.probe.publish(inventoryStatusUpdatedEvent(placed.id, 'SUCCESS'));
+    await eventually(async () => expect(await stored.status(placed.id)).toBe('CONFIRMED'));
+
+    // A crowd connecting (a new connection every 20 ms, well within BURST_QUIET_MS) before the
+    // place frees up and after: the burst is not over, so the event stays back.
+    const crowd: net.Socket[] = [];
+    let connecting = true;
+    const connector = (async () => {
+      while (connecting) {
+        const socket = net.connect(subject.service.port, '127.0.0.1');
+        crowd.push(socket);
+        await once(socket, 'connect');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      await eventually(async () => expect(crowd.length).toBeGreaterThan(2));
+      expect(await holder.finish()).toBe(201);
+      const heldUntil = Date.now() + 8 * BURST_QUIET_MS;
+      while (Date.now() < heldUntil) {
+        expect(subject.probe.eventsOfType('order.status.updated', placed.id)).toHaveLength(0);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      connecting = false;
+      await connector;
+      crowd.forEach((socket) => socket.destroy());
+    }
     await subject.probe.waitFor(
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === placed.id,
     );
