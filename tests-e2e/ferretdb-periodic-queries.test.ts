@@ -4,7 +4,7 @@ import type { Collection, Document, Filter } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
 import type { Plan } from './support/ferretdb-tables';
-import { tableReads } from './support/ferretdb-tables';
+import { analyzeTable, tableReads } from './support/ferretdb-tables';
 
 /**
  * The development database's periodic queries and list totals (scripts/ferretdb,
@@ -338,6 +338,48 @@ describe("a list's total: a count with a limit", () => {
     // holds the same JSON string), and of the empty filter's sequential scan, which stops there.
     expect(reads.sequentialRows).toBeLessThanOrEqual(rounds * 21);
     expect(reads.indexRows).toBeLessThanOrEqual(reads.indexScans * 25);
+  }, 60_000);
+
+  it('then a count reads from the index whatever statistics PostgreSQL holds of the table', async () => {
+    // Statistics taken while one customer's orders were the whole table (as a store that grew
+    // from its first orders keeps them until the next ANALYZE): PostgreSQL then expects a count
+    // of hers or of a status to match nearly every row, or, with the type check beside the
+    // equality, to read them all, and chose to scan the whole table (118 ms for a customer's 100
+    // among 200,000) or to read every index entry first.
+    const analyzed = await seeded(
+      'orders-analyzed',
+      [
+        { userId: 1, createdAt: -1 },
+        { status: 1, createdAt: -1 },
+      ],
+      Array.from({ length: 500 }, (_, i) => ({
+        _id: randomUUID(),
+        userId: 'first-customer',
+        status: 'CANCELLED',
+        createdAt: new Date(base + i * 1000),
+      })),
+    );
+    analyzeTable(client.db().databaseName, 'orders-analyzed');
+    await analyzed.insertMany(regular());
+
+    for (const query of [
+      { userId: 'first-customer' },
+      { userId: 'alice' },
+      { status: 'CONFIRMED' },
+    ]) {
+      // countDocuments's own pipeline, as the services send it.
+      const explained = await client.db().command({
+        explain: {
+          aggregate: 'orders-analyzed',
+          pipeline: [{ $match: query }, { $limit: 10_001 }, { $group: { _id: 1, n: { $sum: 1 } } }],
+          cursor: {},
+        },
+      });
+      const plan = JSON.stringify(explained.queryPlanner);
+      expect(plan).toContain('"Node Type":"Index Scan"');
+      expect(plan).not.toContain('Seq Scan');
+      expect(plan).not.toContain('Bitmap');
+    }
   }, 60_000);
 });
 

@@ -17,28 +17,34 @@ export interface TableReads {
 
 /**
  * How the table of `collection` in the MongoDB database `database` was read so far, from
- * PostgreSQL's statistics. FerretDB's schema is the database, and its metadata table names the
- * collection's table.
+ * PostgreSQL's statistics.
  */
 export function tableReads(database: string, collection: string): TableReads {
-  const table =
-    `SELECT _jsonb->>'table' FROM "${database}"._ferretdb_database_metadata ` +
-    `WHERE _jsonb->>'_id' = '${collection}'`;
-  const output = execFileSync(
-    'psql',
-    [
-      '-X',
-      '-Atq',
-      POSTGRESQL_URL,
-      '-c',
-      `SELECT coalesce(seq_tup_read, 0), coalesce(idx_scan, 0), coalesce(idx_tup_fetch, 0) ` +
-        `FROM pg_stat_user_tables WHERE schemaname = '${database}' AND relname = (${table})`,
-    ],
-    { encoding: 'utf8' },
-  ).trim();
+  const output = psql(
+    `SELECT coalesce(seq_tup_read, 0), coalesce(idx_scan, 0), coalesce(idx_tup_fetch, 0) ` +
+      `FROM pg_stat_user_tables WHERE schemaname = '${database}' AND relname = (${tableOf(database, collection)})`,
+  );
   if (!/^\d+\|\d+\|\d+$/.test(output)) {
     throw new Error(`No statistics of ${database}.${collection}'s table: "${output}"`);
   }
   const [sequentialRows, indexScans, indexRows] = output.split('|').map(Number);
   return { sequentialRows, indexScans, indexRows };
+}
+
+/** Takes PostgreSQL's statistics of the table of `collection` now (ANALYZE), as they stand. */
+export function analyzeTable(database: string, collection: string): void {
+  const table = psql(tableOf(database, collection));
+  if (!table) throw new Error(`No table for ${database}.${collection}`);
+  psql(`ANALYZE "${database}"."${table}"`);
+}
+
+/** FerretDB's schema is the database, and its metadata table names the collection's table. */
+const tableOf = (database: string, collection: string) =>
+  `SELECT _jsonb->>'table' FROM "${database}"._ferretdb_database_metadata ` +
+  `WHERE _jsonb->>'_id' = '${collection}'`;
+
+function psql(command: string): string {
+  return execFileSync('psql', ['-X', '-Atq', POSTGRESQL_URL, '-c', command], {
+    encoding: 'utf8',
+  }).trim();
 }
