@@ -3,6 +3,7 @@ import type { AnyEvent, EventDraft } from '../../src';
 import { ConflictError, connectDatabase, createLogger, draftEvent } from '../../src';
 import { aggregateSchema } from '../../src/aggregates/aggregate-schema';
 import { AggregateStores } from '../../src/aggregates/aggregate-stores';
+import { mongoDocuments } from '../../src/aggregates/stored-documents';
 import type { TestEnvironment } from '../../src/testing';
 import { createTestEnvironment, eventually } from '../../src/testing';
 
@@ -193,6 +194,65 @@ describe('when many changes of one aggregate arrive at once', () => {
     expect(first.status).toBe('fulfilled');
     expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'NO' } });
     expect(third).toMatchObject({ status: 'fulfilled', value: { state: { count: 2 } } });
+  });
+});
+
+describe('when many aggregates change at once', () => {
+  it('then their compare-and-sets go out in a few update commands, each applied once', async () => {
+    const { store } = await newStore();
+    const counters = Array.from({ length: 30 }, () => newId());
+    await Promise.all(counters.map((id) => store.create(id, { count: 0, log: [] })));
+    let results: Array<number | undefined> = [];
+    const sent = await commandsDuring(async () => {
+      const updates = await Promise.all(counters.map((id) => store.update(id, increment(id, 'a'))));
+      results = updates.map((updated) => updated?.result);
+    });
+    expect(results).toEqual(counters.map(() => 1));
+    expect(sent.filter((name) => name === 'update').length).toBeLessThanOrEqual(5);
+    for (const id of counters) expect(await store.read(id)).toEqual({ count: 1, log: ['a'] });
+  });
+
+  it('then one that another instance changed meanwhile is decided again, and the others are not', async () => {
+    const mine = (await newStore()).store;
+    const theirs = (await newStore()).store;
+    const counters = Array.from({ length: 20 }, () => newId());
+    await Promise.all(counters.map((id) => mine.create(id, { count: 0, log: [] })));
+    const changed = counters[7];
+    await theirs.update(changed, increment(changed, 'theirs'));
+    // The first write goes out alone, the other 19 together: one of them no longer matches, and
+    // the command does not say which.
+    const sent = await commandsDuring(() =>
+      Promise.all(counters.map((id) => mine.update(id, increment(id, 'mine')))),
+    );
+    expect(sent.filter((name) => name === 'update').length).toBeLessThanOrEqual(4);
+    expect(await mine.read(changed)).toEqual({ count: 2, log: ['theirs', 'mine'] });
+    for (const id of counters.filter((id) => id !== changed)) {
+      expect(await mine.read(id)).toEqual({ count: 1, log: ['mine'] });
+    }
+  });
+});
+
+describe('when one compare-and-set of a command is refused by the database', () => {
+  it('then its caller gets the error, and each of the others an outcome that matches what is stored', async () => {
+    const documents = mongoDocuments(model.collection);
+    const [first, refused, other] = [newId(), newId(), newId()];
+    for (const id of [first, refused, other]) {
+      expect(await documents.insert({ _id: id, version: 1, count: 0 })).toBe(true);
+    }
+    const replace = (id: string, fields: Record<string, unknown>) =>
+      documents.replaceIf({ id, version: 1, document: { _id: id, version: 2, ...fields } });
+    // The first goes out alone; the other two wait for it and go out together.
+    const [alone, invalid, beside] = await Promise.allSettled([
+      replace(first, { count: 1 }),
+      replace(refused, { $count: 1 }),
+      replace(other, { count: 1 }),
+    ]);
+    expect(alone).toEqual({ status: 'fulfilled', value: true });
+    expect(invalid).toMatchObject({ status: 'rejected', reason: { code: 9 } });
+    expect(beside.status).toBe('fulfilled');
+    const stored = await documents.find(other);
+    expect(stored?.version).toBe(beside.status === 'fulfilled' && beside.value ? 2 : 1);
+    expect((await documents.find(refused))?.version).toBe(1);
   });
 });
 
