@@ -345,11 +345,14 @@ ensure_postgresql() {
           "fix the login in FERRETDB_POSTGRESQL_URL ($POSTGRESQL_URL)"
         ;;
     esac
-    # The login or its database is missing (or the password is not the URL's): make both.
+    # The login or its database is missing (or the password is not the URL's): make both. The
+    # login may also CHECKPOINT (PostgreSQL 15 on): the benchmark has its bulk fill written to
+    # disk before it measures (scripts/bench/volume.ts).
     pg_admin >/dev/null <<'SQL' ||
 SELECT format('CREATE ROLE %I LOGIN', :'u') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'u') \gexec
 SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'u', :'p') WHERE :'p' <> '' \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'d', :'u') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'d') \gexec
+SELECT format('GRANT pg_checkpoint TO %I', :'u') WHERE EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_checkpoint') \gexec
 SQL
       die "could not create FerretDB's login and database in PostgreSQL" \
         "create them yourself: CREATE ROLE $PG_USER LOGIN PASSWORD '…'; CREATE DATABASE $PG_DATABASE OWNER $PG_USER"

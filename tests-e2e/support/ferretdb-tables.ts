@@ -38,6 +38,23 @@ export function analyzeTable(database: string, collection: string): void {
   psql(`ANALYZE "${database}"."${table}"`);
 }
 
+/**
+ * Has PostgreSQL write every changed page to disk now (CHECKPOINT), and says how long that took,
+ * or why it could not: the login needs the role `pg_checkpoint` (PostgreSQL 15 on), which
+ * scripts/ensure-infra.sh grants when it creates the login. A bulk write leaves its pages to a
+ * checkpoint that otherwise runs, and slows every commit, for a minute or more after it.
+ */
+export function checkpoint(): { seconds: number } | { refused: string } {
+  const started = performance.now();
+  try {
+    psql('CHECKPOINT');
+    return { seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    return { refused: String(stderr ?? error).trim() };
+  }
+}
+
 /** FerretDB's schema is the database, and its metadata table names the collection's table. */
 const tableOf = (database: string, collection: string) =>
   `SELECT _jsonb->>'table' FROM "${database}"._ferretdb_database_metadata ` +
@@ -46,5 +63,6 @@ const tableOf = (database: string, collection: string) =>
 function psql(command: string): string {
   return execFileSync('psql', ['-X', '-Atq', POSTGRESQL_URL, '-c', command], {
     encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
 }

@@ -4,3 +4,4 @@
 export { ADMIN_TOKEN, SERVICES, System, freePort } from './system';
 export type { ServiceName } from './system';
 export { ConsoleProcess, launchChromium } from './console';
+export { checkpoint } from './ferretdb-tables';
