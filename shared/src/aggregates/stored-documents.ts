@@ -47,9 +47,10 @@ export interface StoredDocuments {
  * Commands of each kind (inserts, compare-and-sets) out at once per collection, and writes per
  * command: the writes that arrive while one is out wait for it and go out together in the next
  * (see batched-writes.ts), so under load a command carries many, committed together. One out at a
- * time, not more: with eight, the spread phase's writes mostly went out alone (7.5 commands an
- * order, 126.5 orders/s); with one, 5.8 commands an order before compare-and-sets were batched
- * too, 135–177 orders/s in four runs, and the POST → final latency at 50/s unchanged (p99 81 ms).
+ * time, not more: with eight (inserts only), the spread phase's writes mostly went out alone, 7.5
+ * commands an order at 126.5 orders/s; with one of each, 2.2 commands an order at 144–154/s, and
+ * the POST → final latency at 50/s unchanged (p99 62–81 ms). The price: a write that arrives
+ * while a slow command is out waits for it (when commits wait on a busy disk, each hop does).
  */
 const WRITE_BATCHING = { maxInFlight: 1, maxBatch: 100 };
 
