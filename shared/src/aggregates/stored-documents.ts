@@ -86,9 +86,9 @@ export function mongoDocuments(collection: Collection): StoredDocuments {
     try {
       matched = await replaceAllIf(writes);
     } catch (error) {
-      let result;
-      ({ failedAt, result } = writeErrorsOf(error));
-      matched = result.matchedCount;
+      const partly = writeErrorsOf(error); // rethrows a failure of the whole command
+      failedAt = partly.failedAt;
+      matched = partly.result.matchedCount;
     }
     const attempted = writes.length - failedAt.size;
     return Promise.all(
