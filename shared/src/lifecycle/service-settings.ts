@@ -12,8 +12,9 @@ export function serviceSettings(defaults: { port: number; database: string }) {
     httpMaxRequestsInProgress: setting(
       'HTTP_MAX_REQUESTS_IN_PROGRESS',
       'API requests worked on at once; more wait in the queue',
-      // They mostly wait on the database, which runs 10 commands at once and batches new orders
-      // 8 × 100: 512 keep it fed, and bound what they hold (a body is 100 kB at most: 50 MB).
+      // They mostly wait on the database, which runs 10 commands at once and takes each
+      // collection's writes together, up to 100 a command: 512 keep it fed, and bound what they
+      // hold (a body is 100 kB at most: 50 MB).
       Joi.number().integer().min(1).max(100_000).default(512),
     ),
     httpMaxQueuedRequests: setting(
