@@ -172,37 +172,45 @@ describe('when a client retries after a 503 with the same Idempotency-Key', () =
 });
 
 describe('when requests hold the places while the service stores a change', () => {
-  it('then the change is stored at once and its event published once they are answered', async () => {
-    const placed = (await (await placeOrder(order('calm-4'))).json()) as { id: string };
+  /**
+   * An order placed (its order.created out), then a place held by a slow client, then the order
+   * confirmed: stored at once, its order.status.updated held back while the API is busy.
+   */
+  async function confirmedWhileHeld(userId: string) {
+    const placed = (await (await placeOrder(order(userId))).json()) as { id: string };
     await subject.probe.waitFor(
       (e) => e.eventType === 'order.created' && e.aggregateId === placed.id,
     );
-    const holder = await slowOrder(order('holder-4'));
-
+    const holder = await slowOrder(order(`holder-of-${userId}`));
     await subject.probe.publish(inventoryStatusUpdatedEvent(placed.id, 'SUCCESS'));
     await eventually(async () => expect(await stored.status(placed.id)).toBe('CONFIRMED'));
-    // Held back while a request is in progress (the API is the foreground), WAIT_MS at most.
-    const heldBack = Date.now() + WAIT_MS / 3;
-    while (Date.now() < heldBack) {
-      expect(subject.probe.eventsOfType('order.status.updated', placed.id)).toHaveLength(0);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return { orderId: placed.id, holder };
+  }
 
-    expect(await holder.finish()).toBe(201);
-    await subject.probe.waitFor(
-      (e) => e.eventType === 'order.status.updated' && e.aggregateId === placed.id,
+  /** No order.status.updated of the order comes out for `ms` (a window of absence). */
+  async function expectHeldBackFor(orderId: string, ms: number) {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      expect(subject.probe.eventsOfType('order.status.updated', orderId)).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const statusUpdatePublished = (orderId: string) =>
+    subject.probe.waitFor(
+      (e) => e.eventType === 'order.status.updated' && e.aggregateId === orderId,
     );
+
+  it('then the change is stored at once and its event published once they are answered', async () => {
+    const { orderId, holder } = await confirmedWhileHeld('calm-4');
+    // Held back while a request is in progress (the API is the foreground), WAIT_MS at most.
+    await expectHeldBackFor(orderId, WAIT_MS / 3);
+    expect(await holder.finish()).toBe(201);
+    await statusUpdatePublished(orderId);
   });
 
   it('then, while new clients are still connecting when they are answered, the event waits until none came for BURST_QUIET_MS', async () => {
-    const placed = (await (await placeOrder(order('crowd-5'))).json()) as { id: string };
-    await subject.probe.waitFor(
-      (e) => e.eventType === 'order.created' && e.aggregateId === placed.id,
-    );
-    const holder = await slowOrder(order('holder-5'));
-    await subject.probe.publish(inventoryStatusUpdatedEvent(placed.id, 'SUCCESS'));
-    await eventually(async () => expect(await stored.status(placed.id)).toBe('CONFIRMED'));
-
+    const { orderId, holder } = await confirmedWhileHeld('crowd-5');
     // A crowd connecting (a new connection every 20 ms, well within BURST_QUIET_MS) before the
     // place frees up and after: the burst is not over, so the event stays back.
     const crowd: net.Socket[] = [];
@@ -218,18 +226,12 @@ describe('when requests hold the places while the service stores a change', () =
     try {
       await eventually(async () => expect(crowd.length).toBeGreaterThan(2));
       expect(await holder.finish()).toBe(201);
-      const heldUntil = Date.now() + 8 * BURST_QUIET_MS;
-      while (Date.now() < heldUntil) {
-        expect(subject.probe.eventsOfType('order.status.updated', placed.id)).toHaveLength(0);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await expectHeldBackFor(orderId, 8 * BURST_QUIET_MS);
     } finally {
       connecting = false;
       await connector;
       crowd.forEach((socket) => socket.destroy());
     }
-    await subject.probe.waitFor(
-      (e) => e.eventType === 'order.status.updated' && e.aggregateId === placed.id,
-    );
+    await statusUpdatePublished(orderId);
   });
 });
