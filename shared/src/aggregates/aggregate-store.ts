@@ -158,7 +158,7 @@ export class MongoAggregateStore<S extends object> implements AggregateStore<S> 
 
   /**
    * Removes confirmed entries from documents that no write has touched for `cleanupDelayMs`
-   * (`all`: at once), in one bulk write. Resolves with how many documents it cleaned up.
+   * (`all`: at once), sent together by the store. Resolves with how many documents it cleaned up.
    */
   private cleanUp(all: boolean): Promise<number> {
     if (this.cleaning) return this.cleaning;

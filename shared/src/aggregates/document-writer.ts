@@ -110,7 +110,8 @@ export class DocumentWriter<S> {
 
   /**
    * Drops the confirmed entries from the outboxes of those of `ids` that no write is touching,
-   * in one command, each a compare-and-set on its version. Resolves with how many it rewrote.
+   * each a compare-and-set on its version (the store sends them together). Resolves with how many
+   * it rewrote; rejects with the first failure once every slot has its outcome.
    */
   async dropConfirmed(ids: Iterable<string>): Promise<number> {
     const due: Array<{
@@ -128,30 +129,33 @@ export class DocumentWriter<S> {
       slot.busy = true; // updates that arrive meanwhile wait for the clean-up
       due.push({ id, slot, before, after: { ...before, version: before.version + 1, outbox } });
     }
-    if (due.length === 0) return 0;
-    try {
-      const matched = await this.options.documents.replaceAllIf(
-        due.map(({ id, before, after }) => ({
+    const outcomes = await Promise.allSettled(
+      due.map(({ id, before, after }) =>
+        this.options.documents.replaceIf({
           id,
           version: before.version,
           document: this.options.codec.toDocument(id, after),
-        })),
-      );
-      // The result does not say which one missed. If any did, every slot keeps the state it had:
-      // where the clean-up did apply, the next write's compare-and-set fails once and reads the
-      // document again; elsewhere nothing is lost (the next write drops the entries).
-      if (matched !== due.length) return 0;
-      for (const { id, slot, after } of due) {
+        }),
+      ),
+    );
+    let cleaned = 0;
+    due.forEach(({ id, slot, after }, index) => {
+      const outcome = outcomes[index];
+      if (outcome.status === 'fulfilled' && outcome.value) {
         slot.current = after;
         this.options.entries.stored(id, after.outbox, []);
+        cleaned += 1;
+      } else {
+        // Another instance wrote it, or the write is in doubt: read it before the next write
+        // (whose own clean-up drops the entries, if they are still there).
+        slot.current = undefined;
       }
-      return due.length;
-    } finally {
-      for (const { id, slot } of due) {
-        slot.busy = false;
-        if (slot.queue.length > 0) void this.drain(id, slot);
-      }
-    }
+      slot.busy = false;
+      if (slot.queue.length > 0) void this.drain(id, slot);
+    });
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return cleaned;
   }
 
   /** Drops the least recently used idle documents beyond the cache size. */

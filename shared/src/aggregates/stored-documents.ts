@@ -37,8 +37,6 @@ export interface StoredDocuments {
   insert(document: StoredDocument): Promise<boolean>;
   /** False when the document is no longer at that version (or is gone). */
   replaceIf(write: ConditionalReplace): Promise<boolean>;
-  /** Every replacement in one unordered command; resolves with how many matched. */
-  replaceAllIf(writes: ConditionalReplace[]): Promise<number>;
   /** The documents flagged `outboxPending` (an indexed equality). */
   flagged(): AsyncIterable<StoredDocument>;
 }
@@ -71,33 +69,32 @@ export function mongoDocuments(collection: Collection): StoredDocuments {
       return outcomesOfFailedInsert(error, batch.length);
     }
   };
-  const replaceAllIf = async (writes: ConditionalReplace[]): Promise<number> => {
-    const result = await documents.bulkWrite(
-      writes.map((write) => ({
-        replaceOne: { filter: unchanged(write), replacement: write.document },
-      })),
-      { ordered: false, ignoreUndefined: true },
-    );
-    return result.matchedCount;
-  };
+  /** Every replacement in one unordered command; each one's outcome. */
   const replaceEachIf = async (writes: ConditionalReplace[]): Promise<WriteOutcome[]> => {
     let matched: number;
     let failedAt = new Map<number, mongo.WriteError>();
     try {
-      matched = await replaceAllIf(writes);
+      const result = await documents.bulkWrite(
+        writes.map((write) => ({
+          replaceOne: { filter: unchanged(write), replacement: write.document },
+        })),
+        { ordered: false, ignoreUndefined: true },
+      );
+      matched = result.matchedCount;
     } catch (error) {
       const partly = writeErrorsOf(error); // rethrows a failure of the whole command
       failedAt = partly.failedAt;
       matched = partly.result.matchedCount;
     }
+    // All that were attempted matched, or none did; otherwise the result does not say which:
+    // each document read back tells (see outcomeOfReplace).
     const attempted = writes.length - failedAt.size;
+    const allOrNone = matched === attempted || matched === 0;
     return Promise.all(
       writes.map(async (write, index): Promise<WriteOutcome> => {
         const writeError = failedAt.get(index);
         if (writeError) return { failed: asServerError(writeError) };
-        if (matched === attempted || matched === 0) return matched > 0;
-        // Some were no longer at their version, and the result does not say which: each
-        // document read back tells (see outcomeOfReplace).
+        if (allOrNone) return matched > 0;
         return outcomeOfReplace(write, await documents.findOne({ _id: write.id }));
       }),
     );
@@ -106,7 +103,6 @@ export function mongoDocuments(collection: Collection): StoredDocuments {
     find: (id) => documents.findOne({ _id: id }),
     insert: batchedWrites(insertMany, WRITE_BATCHING),
     replaceIf: batchedWrites(replaceEachIf, WRITE_BATCHING),
-    replaceAllIf,
     flagged: () => documents.find({ outboxPending: true }).batchSize(500),
   };
 }

@@ -44,12 +44,6 @@ class MemoryDocuments implements StoredDocuments {
     return true;
   }
 
-  async replaceAllIf(writes: ConditionalReplace[]) {
-    let matched = 0;
-    for (const write of writes) if (await this.replaceIf(write)) matched += 1;
-    return matched;
-  }
-
   async *flagged() {
     yield* [...this.documents.values()].filter((document) => document.outboxPending);
   }
@@ -198,6 +192,42 @@ describe('DocumentWriter', () => {
 
     const outbox = documents.documents.get('c')?.outbox?.map((entry) => entry.eventId);
     expect(outbox).toEqual([pending, entries.added[2]]);
+  });
+
+  it('cleans up confirmed entries on its own: each document learns whether its clean-up was written', async () => {
+    const { writer, documents, entries } = writerWith();
+    for (const id of ['a', 'b', 'c']) await writer.create(id, { count: 0 }, [counted()]);
+    entries.added.forEach((eventId) => entries.confirmed.add(eventId));
+    documents.changeBehindTheBack('b', 10);
+    await eventually(() => expect(['a', 'b', 'c'].some((id) => writer.isWriting(id))).toBe(false));
+
+    expect(await writer.dropConfirmed(['a', 'b', 'c'])).toBe(2);
+    expect(documents.documents.get('a')).toMatchObject({ outbox: [], version: 2 });
+    expect(documents.documents.get('c')).toMatchObject({ outbox: [], version: 2 });
+    expect(documents.documents.get('b')).toMatchObject({ count: 10, version: 2 });
+
+    // Its cached state is no longer trusted: the next write reads 'b' first; 'a' it knows.
+    documents.commands.length = 0;
+    await writer.update('b', increment());
+    await writer.update('a', increment());
+    expect(documents.commands).toEqual(['find', 'replace', 'replace']);
+    expect(documents.documents.get('b')).toMatchObject({ count: 11 });
+  });
+
+  it('hands a clean-up the database refused to its caller, and reads those documents again next time', async () => {
+    const { writer, documents, entries } = writerWith();
+    await writer.create('a', { count: 0 }, [counted()]);
+    entries.confirmed.add(entries.added[0]);
+    const refusal = new Error('connection closed');
+    documents.refuseWrites = refusal;
+    await eventually(() => expect(writer.isWriting('a')).toBe(false));
+
+    await expect(writer.dropConfirmed(['a'])).rejects.toBe(refusal);
+
+    documents.refuseWrites = undefined;
+    documents.commands.length = 0;
+    expect((await writer.update('a', increment()))?.result).toBe(1);
+    expect(documents.commands).toEqual(['find', 'replace']);
   });
 
   it('refuses a second create of one id, and answers null for an id that does not exist', async () => {
