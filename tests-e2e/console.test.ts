@@ -205,7 +205,7 @@ describe('the Orders page', () => {
   });
 
   it('when an order id is clicked, then its lines, total, contact, times and (with the token) notifications show', async () => {
-    const productId = await system.createProduct(5);
+    const productId = await system.createProduct(5, 14);
     const placed = await call('POST', system.orders(), {
       body: {
         userId: 'console-user',

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 async function placeOrder(headers: Record<string, string> = {}, phone?: string) {
-  const productId = await system.createProduct(10);
+  const productId = await system.createProduct(10, 10);
   const placed = await call('POST', system.orders(), {
     headers,
     body: {

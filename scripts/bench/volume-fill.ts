@@ -154,8 +154,11 @@ function finishedOrders(
     const products = Array.from({ length: 1 + randomInt(3) }, () => ({
       productId: `fill-p${randomInt(PRODUCTS) + 1}`,
       quantity: 1 + randomInt(3),
+      unitPrice: (100 + randomInt(50_000)) / 100,
     }));
-    const totalPrice = Math.round(500 + Math.random() * 50_000) / 100;
+    const totalPrice =
+      products.reduce((sum, line) => sum + line.quantity * Math.round(line.unitPrice * 100), 0) /
+      100;
     const email = Math.random() < CONTACT_SHARE ? `${userId}@example.com` : undefined;
     const reason =
       Math.random() < CANCELLED_SHARE
@@ -165,30 +168,47 @@ function finishedOrders(
     const reservedAt = later(createdAt, 10, 40);
     const updatedAt = later(reservedAt, 10, 40);
     const notifiedAt = later(updatedAt, 5, 30);
+    const step = (eventType: string, source: string) => ({
+      eventId: randomUUID(),
+      eventType,
+      source,
+    });
     batch.orders.push({
       _id: id,
       userId,
       products,
       totalPrice,
+      currency: 'EUR',
       ...(email && { contact: { email } }),
       status,
       ...(reason && { statusReason: reason }),
       createdAt,
       updatedAt,
-      ...published(3, 2),
+      history: [
+        { status: 'PENDING', at: createdAt, ...step('order.created', 'order-service') },
+        {
+          status,
+          at: updatedAt,
+          ...(reason && { reason }),
+          ...step('inventory.status.updated', 'inventory-service'),
+        },
+      ],
+      // Written twice (placed, final) with three events: order.created, its expiry timer and
+      // order.status.updated.
+      ...published(3, 3),
     });
     batch.reservations.push({
       _id: id,
       status: reason ? 'REJECTED' : 'COMMITTED',
-      lines: products,
+      lines: products.map(({ productId, quantity }) => ({ productId, quantity })),
       ...(reason && { reason }),
       createdAt: reservedAt,
       updatedAt: reason ? reservedAt : updatedAt,
       ...published(2, 1),
     });
     const message = reason
-      ? `Order ${id} (total ${totalPrice.toFixed(2)}) was cancelled.\n\nReason: ${reason}`
-      : `Thank you for your order.\n\nOrder ${id} is confirmed. Total: ${totalPrice.toFixed(2)}.`;
+      ? `Order ${id} (total ${totalPrice.toFixed(2)} EUR) was cancelled.\n\nReason: ${reason}`
+      : `Thank you for your order.\n\nOrder ${id} is confirmed. Total: ${totalPrice.toFixed(2)} EUR.`;
     const channel = email ? 'email' : 'log';
     batch.notifications.push({
       _id: `${id}:${status}:${channel}`,

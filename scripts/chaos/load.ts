@@ -67,7 +67,7 @@ export class OrderLoad {
       this.attempts.push(attempt);
       try {
         const reply = await request<{ id?: string }>('POST', ordersUrl, {
-          body: { userId: attempt.userId, products: attempt.lines, totalPrice: 1 },
+          body: { userId: attempt.userId, products: attempt.lines },
         });
         attempt.status = reply.status;
         attempt.orderId = reply.body?.id;

@@ -258,7 +258,11 @@ async function settle(system: System): Promise<number> {
   });
   await watch.until(1000, async () => {
     checkNotInterrupted();
-    const inventory = await expectStatus<{ totalReserved: number }>(200, 'GET', system.inventory());
+    const inventory = await expectStatus<{ totalReserved: number }>(
+      200,
+      'GET',
+      system.inventory('?include=totals'),
+    );
     const reserved = inventory.totalReserved;
     return { done: reserved === 0, progress: reserved, state: `${reserved} units reserved` };
   });

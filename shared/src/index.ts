@@ -5,6 +5,7 @@ export * from './logging/logger';
 export * from './errors/app-error';
 export * from './events/catalogue';
 export * from './events/envelope';
+export * from './money/money';
 export * from './database/connect-database';
 export {
   CONNECTION_POOL_SIZE,

@@ -156,10 +156,18 @@ export class System {
       system.allInstances().map((instance) => instance.start()),
     );
     const failure = started.find((result) => result.status === 'rejected');
-    if (failure) {
+    // Ready once the seeded catalogue has reached the order service's price list (prod1: the
+    // README's laptop), as a user of a started system expects.
+    const notReady = failure
+      ? failure.reason
+      : await system.priceKnown('prod1', 999.99).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+    if (notReady) {
       // The caller gets no System to stop: stop what did start, and delete the vhost and databases.
       await system.stop().catch(() => undefined);
-      throw failure.reason;
+      throw notReady;
     }
     return system;
   }
@@ -189,16 +197,38 @@ export class System {
     return `${this.url('notification-service')}/api/notifications${query}`;
   }
 
-  /** A product for one test alone, so that its stock assertions are exact. */
-  async createProduct(available: number): Promise<string> {
+  /** `/api/prices…` on the order service: the price list orders are priced with. */
+  prices(path = ''): string {
+    return `${this.url('order-service')}/api/prices${path}`;
+  }
+
+  /**
+   * A product for one test alone, so that its stock assertions are exact, at `price` (1 unless
+   * given). Resolves once the order service has its price, so that orders for it can be placed.
+   */
+  async createProduct(available: number, price = 1): Promise<string> {
     this.productCount += 1;
     const productId = `${this.env.runId}-p${this.productCount}`.slice(-64);
     const response = await call('POST', this.inventory(`/${productId}`), {
       admin: true,
-      body: { quantity: available },
+      body: { quantity: available, price },
     });
     if (response.status !== 201) throw new Error(`Creating ${productId}: ${response.status}`);
+    await this.priceKnown(productId, price);
     return productId;
+  }
+
+  /** Waits until the order service prices the product at `price`. */
+  async priceKnown(productId: string, price: number): Promise<void> {
+    await eventually(
+      async () => {
+        const { status, body } = await call('GET', this.prices(`/${productId}`));
+        if (status !== 200 || body.price !== price) {
+          throw new Error(`The order service prices ${productId} at ${body?.price ?? 'nothing'}`);
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 25 },
+    );
   }
 
   /** Every instance's log lines that mention `text`, each after its instance: for a failure's message. */

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { ConsumerPolicy, RunningService } from '@ecommerce/shared';
 import { startService } from '@ecommerce/shared';
 import type { InventoryServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
 import { ProductRepository } from './data-access/product-repository';
 import { ReservationRepository } from './data-access/reservation-repository';
-import { SEED_PRODUCTS } from './domain/inventory-rules';
-import { seedProducts } from './domain/set-stock';
+import { SEED_PRODUCTS } from './domain/catalogue-rules';
+import { seedProducts } from './domain/save-product';
 import { inventoryRouter } from './entry-points/api/inventory-routes';
 import { inventoryApiDocument } from './entry-points/api/inventory-openapi';
 import { subscribeInventoryHandlers } from './entry-points/events/subscriptions';
@@ -26,13 +27,17 @@ export function startInventoryService(config: InventoryServiceConfig): Promise<R
       const products = new ProductRepository(db, stores);
       const reservations = new ReservationRepository(db, stores);
       const dependencies = { products, reservations };
+      const catalogue = { defaultCurrency: config.currency };
       subscribeInventoryHandlers(bus, dependencies);
       return {
         apiDocument: inventoryApiDocument,
-        routers: [inventoryRouter(dependencies, config.adminToken)],
+        routers: [inventoryRouter(dependencies, { adminToken: config.adminToken, catalogue })],
         onStart: async () => {
           if (await products.isEmpty()) {
-            await seedProducts(SEED_PRODUCTS, dependencies);
+            await seedProducts(SEED_PRODUCTS, dependencies, {
+              ...catalogue,
+              correlationId: randomUUID(),
+            });
             logger.info('Seeded test products', { count: SEED_PRODUCTS.length });
           }
         },

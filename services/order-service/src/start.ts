@@ -2,10 +2,14 @@ import type { RunningService } from '@ecommerce/shared';
 import { startService } from '@ecommerce/shared';
 import type { OrderServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
+import { CatalogueRequestRepository } from './data-access/catalogue-request-repository';
 import { IdempotencyKeyRepository } from './data-access/idempotency-key-repository';
 import { OrderRepository } from './data-access/order-repository';
+import { PriceRepository } from './data-access/price-repository';
+import { requestCatalogueIfEmpty } from './domain/request-catalogue';
 import { orderRouter } from './entry-points/api/order-routes';
 import { orderApiDocument } from './entry-points/api/order-openapi';
+import { priceRouter } from './entry-points/api/price-routes';
 import { subscribeOrderHandlers } from './entry-points/events/subscriptions';
 import { orderMetrics } from './order-metrics';
 
@@ -14,14 +18,24 @@ export function startOrderService(config: OrderServiceConfig): Promise<RunningSe
   return startService({
     name: SERVICE_NAME,
     config,
-    compose: ({ db, bus, stores, metrics }) => {
-      const orders = new OrderRepository(db, stores);
+    compose: ({ db, bus, stores, metrics, logger }) => {
       const idempotencyKeys = new IdempotencyKeyRepository(db);
-      const dependencies = { orders, idempotencyKeys, lifecycle: orderMetrics(metrics.registry) };
+      const dependencies = {
+        orders: new OrderRepository(db, stores),
+        idempotencyKeys,
+        prices: new PriceRepository(db, stores),
+        lifecycle: orderMetrics(metrics.registry),
+        policy: { pendingTimeoutMs: config.orderPendingTimeoutMs },
+      };
+      const catalogueRequests = new CatalogueRequestRepository(db, stores);
       subscribeOrderHandlers(bus, dependencies);
       return {
         apiDocument: orderApiDocument,
-        routers: [orderRouter(dependencies)],
+        routers: [orderRouter(dependencies), priceRouter(dependencies)],
+        onStart: async () => {
+          const requestId = await requestCatalogueIfEmpty(dependencies, catalogueRequests);
+          if (requestId) logger.info('Price list empty: asked for the catalogue', { requestId });
+        },
         prune: (cutoff) => idempotencyKeys.pruneOlderThan(cutoff),
       };
     },

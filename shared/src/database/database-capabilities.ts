@@ -18,6 +18,9 @@ import { KeyedMutex } from '../concurrency/keyed-mutex';
  *   with a generic code 1, MongoDB with 11000 (database/mongo-errors).
  * - Writes ask for `{ w: 'majority', journal: true }` (database/connect-database): FerretDB
  *   accepts it and acknowledges once PostgreSQL has the write's WAL on disk (scripts/ferretdb).
+ * - No `$group` with more than one accumulator: FerretDB v1 (1.24) fills the first and leaves the
+ *   others 0 (`{n: {$sum: 1}, a: {$sum: '$available'}}` gives `a: 0`). Sums over a few fields
+ *   are added up by the service (inventory's product-repository `totals`).
  */
 
 export interface DatabaseCapabilities {

@@ -1,4 +1,4 @@
-import type { FilterQuery, Model } from 'mongoose';
+import type { FilterQuery, Model, ProjectionType, SortOrder } from 'mongoose';
 
 /** Which page of a list: at most `limit` items after skipping `offset`. */
 export interface Page {
@@ -26,19 +26,34 @@ export interface ListPage<T> {
   totalIsExact: boolean;
 }
 
+/** How a list is ordered and which fields its items carry (all but `omit`). */
+export interface PageShape {
+  /** Default NEWEST_FIRST; the sort must end with a unique field, so pages never overlap. */
+  sort?: Readonly<Record<string, SortOrder>>;
+  /** Fields the items leave out (an order's history, say). */
+  omit?: readonly string[];
+}
+
 /**
  * One page of the documents matching `filter`, newest first (ties broken by id, so pages never
- * overlap), and how many match in all, counted up to EXACT_TOTAL_LIMIT. The documents need a
- * `createdAt`; the collection an index that starts with the filter's fields and ends with
- * `createdAt`, so that neither query reads more than it returns.
+ * overlap) unless `shape.sort` says otherwise, and how many match in all, counted up to
+ * EXACT_TOTAL_LIMIT. The collection needs an index that starts with the filter's fields and ends
+ * with the sort's, so that neither query reads more than it returns.
  */
-export async function findPage<T extends { createdAt: Date }>(
+export async function findPage<T>(
   model: Model<T>,
   filter: FilterQuery<T>,
   { limit, offset }: Page,
+  { sort = NEWEST_FIRST, omit = [] }: PageShape = {},
 ): Promise<ListPage<T>> {
+  const projection = Object.fromEntries(omit.map((field) => [field, 0])) as ProjectionType<T>;
   const [items, counted] = await Promise.all([
-    model.find(filter).sort(NEWEST_FIRST).skip(offset).limit(limit).lean<T[]>(),
+    model
+      .find(filter, projection)
+      .sort({ ...sort })
+      .skip(offset)
+      .limit(limit)
+      .lean<T[]>(),
     model.countDocuments(filter, { limit: COUNT_LIMIT }),
   ]);
   return {
@@ -46,4 +61,12 @@ export async function findPage<T extends { createdAt: Date }>(
     total: Math.min(counted, EXACT_TOTAL_LIMIT),
     totalIsExact: counted <= EXACT_TOTAL_LIMIT,
   };
+}
+
+/**
+ * A case-insensitive "contains" for a list's search (ids, names): the text matched literally,
+ * never as a pattern the caller wrote.
+ */
+export function searchPattern(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 }

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { amountSchema, currencySchema } from '../money/money';
 
 /**
  * Every event the system exchanges, by its type (which is also its routing key). Adding an event
@@ -7,6 +8,11 @@ import Joi from 'joi';
 export interface OrderLine {
   productId: string;
   quantity: number;
+}
+
+/** An order line as the order service priced it: the product's price when the order was placed. */
+export interface PricedLine extends OrderLine {
+  unitPrice: number;
 }
 
 export interface Contact {
@@ -20,8 +26,10 @@ export interface EventDataByType {
   'order.created': {
     orderId: string;
     userId: string;
-    products: OrderLine[];
+    products: PricedLine[];
+    /** Σ quantity × unitPrice, summed in minor units. */
     totalPrice: number;
+    currency: string;
     contact?: Contact;
   };
   'inventory.status.updated': {
@@ -36,7 +44,27 @@ export interface EventDataByType {
     previousStatus: OrderStatus;
     reason?: string;
     totalPrice: number;
+    currency: string;
     contact?: Contact;
+  };
+  /**
+   * The order service to itself, a timer: held by the broker until `dueAt`, then it cancels the
+   * order if it is still PENDING.
+   */
+  'order.expiry.due': {
+    orderId: string;
+    dueAt: string;
+  };
+  /** A product was created, or its name or price changed: what the order service prices with. */
+  'product.changed': {
+    productId: string;
+    name: string;
+    price: number;
+    currency: string;
+  };
+  /** Asks the inventory to announce every product again (an order service with no price list). */
+  'catalogue.requested': {
+    requestId: string;
   };
   /** The notification service to itself: deliver a stored notification again (with retries). */
   'notification.requested': {
@@ -46,10 +74,27 @@ export interface EventDataByType {
 
 export type EventType = keyof EventDataByType;
 
+/**
+ * Timers: events a service sends itself, each due at its `dueAt`. The broker holds each in the
+ * consuming lane's timer queue until then (messaging/topology.ts), so a restart of any process
+ * loses none.
+ */
+export type TimerEventType = {
+  [T in EventType]: EventDataByType[T] extends { dueAt: string } ? T : never;
+}[EventType];
+
+export const TIMER_EVENT_TYPES: readonly TimerEventType[] = ['order.expiry.due'];
+
+export function isTimerEventType(eventType: EventType): eventType is TimerEventType {
+  return (TIMER_EVENT_TYPES as readonly EventType[]).includes(eventType);
+}
+
 const id = Joi.string().min(1).max(200);
 
 /** Product ids are short codes such as `prod1`: letters, digits, `_`, `-` and `.`. */
 export const productIdSchema = Joi.string().pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'product id');
+const price = amountSchema.required();
+const currency = currencySchema.required();
 const contact = Joi.object({
   email: Joi.string().max(320),
   phone: Joi.string().max(32),
@@ -65,11 +110,13 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
         Joi.object({
           productId: productIdSchema.required(),
           quantity: Joi.number().integer().min(1).required(),
+          unitPrice: price,
         }),
       )
       .min(1)
       .required(),
     totalPrice: Joi.number().min(0).required(),
+    currency,
     contact,
   }),
   'inventory.status.updated': Joi.object({
@@ -84,7 +131,21 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
     previousStatus: Joi.string().valid('PENDING', 'CONFIRMED', 'CANCELLED').required(),
     reason: Joi.string(),
     totalPrice: Joi.number().min(0).required(),
+    currency,
     contact,
+  }),
+  'order.expiry.due': Joi.object({
+    orderId: id.required(),
+    dueAt: Joi.string().isoDate().required(),
+  }),
+  'product.changed': Joi.object({
+    productId: productIdSchema.required(),
+    name: Joi.string().min(1).max(200).required(),
+    price,
+    currency,
+  }),
+  'catalogue.requested': Joi.object({
+    requestId: id.required(),
   }),
   'notification.requested': Joi.object({
     notificationId: id.required(),

@@ -19,6 +19,15 @@ export const paginationKeys = {
     .description('How many items to skip'),
 };
 
+/** `search` of a list of products: part of a product's id or name, whatever its case. */
+export const productSearchKey = {
+  search: Joi.string()
+    .trim()
+    .min(1)
+    .max(100)
+    .description("Part of a product's id or name (case-insensitive)"),
+};
+
 /** What a list's answer says besides its items (see `findPage`). */
 export function listPageKeys(itemsName: string) {
   return {

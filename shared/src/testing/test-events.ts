@@ -1,4 +1,5 @@
 import type { Contact, OrderLine } from '../events/catalogue';
+import { fromMinorUnits, toMinorUnits } from '../money/money';
 import type { EventEnvelope } from '../events/envelope';
 import { createEvent } from '../events/envelope';
 
@@ -8,9 +9,14 @@ import { createEvent } from '../events/envelope';
  */
 export function orderCreatedEvent(
   orderId: string,
-  products: OrderLine[],
-  options: { userId?: string; totalPrice?: number; contact?: Contact } = {},
+  lines: Array<OrderLine & { unitPrice?: number }>,
+  options: { userId?: string; totalPrice?: number; currency?: string; contact?: Contact } = {},
 ): EventEnvelope<'order.created'> {
+  const products = lines.map((line) => ({ ...line, unitPrice: line.unitPrice ?? 10 }));
+  const total = products.reduce(
+    (sum, line) => sum + line.quantity * toMinorUnits(line.unitPrice),
+    0,
+  );
   return createEvent({
     eventType: 'order.created',
     source: 'order-service',
@@ -21,7 +27,8 @@ export function orderCreatedEvent(
       orderId,
       userId: options.userId ?? 'user-1',
       products,
-      totalPrice: options.totalPrice ?? 10,
+      totalPrice: options.totalPrice ?? fromMinorUnits(total),
+      currency: options.currency ?? 'EUR',
       ...(options.contact && { contact: options.contact }),
     },
   });
@@ -45,7 +52,13 @@ export function inventoryStatusUpdatedEvent(
 export function orderStatusUpdatedEvent(
   orderId: string,
   status: 'CONFIRMED' | 'CANCELLED',
-  options: { userId?: string; totalPrice?: number; contact?: Contact; reason?: string } = {},
+  options: {
+    userId?: string;
+    totalPrice?: number;
+    currency?: string;
+    contact?: Contact;
+    reason?: string;
+  } = {},
 ): EventEnvelope<'order.status.updated'> {
   return createEvent({
     eventType: 'order.status.updated',
@@ -60,7 +73,29 @@ export function orderStatusUpdatedEvent(
       previousStatus: 'PENDING',
       ...(options.reason && { reason: options.reason }),
       totalPrice: options.totalPrice ?? 10,
+      currency: options.currency ?? 'EUR',
       ...(options.contact && { contact: options.contact }),
+    },
+  });
+}
+
+/** The inventory's announcement of a product; `sequence` orders announcements of one product. */
+export function productChangedEvent(
+  productId: string,
+  price: number,
+  options: { name?: string; currency?: string; sequence?: number } = {},
+): EventEnvelope<'product.changed'> {
+  return createEvent({
+    eventType: 'product.changed',
+    source: 'inventory-service',
+    aggregateId: productId,
+    sequence: options.sequence ?? 1,
+    correlationId: `corr-${productId}`,
+    data: {
+      productId,
+      name: options.name ?? productId,
+      price,
+      currency: options.currency ?? 'EUR',
     },
   });
 }

@@ -11,10 +11,11 @@ const fullData: { [T in EventType]: EventDataByType[T] } = {
     orderId: 'order-1',
     userId: 'user-1',
     products: [
-      { productId: 'prod1', quantity: 1 },
-      { productId: 'SKU_2.b-3', quantity: 1000 },
+      { productId: 'prod1', quantity: 1, unitPrice: 999.99 },
+      { productId: 'SKU_2.b-3', quantity: 1000, unitPrice: 0 },
     ],
     totalPrice: 999.99,
+    currency: 'EUR',
     contact: { email: 'ada@example.com', phone: '+4915112345678' },
   },
   'inventory.status.updated': {
@@ -29,8 +30,12 @@ const fullData: { [T in EventType]: EventDataByType[T] } = {
     previousStatus: 'PENDING',
     reason: 'Cancelled by customer',
     totalPrice: 0,
+    currency: 'JPY',
     contact: { email: 'ada@example.com' },
   },
+  'order.expiry.due': { orderId: 'order-1', dueAt: '2026-12-04T12:15:00.000Z' },
+  'product.changed': { productId: 'prod1', name: 'Laptop', price: 999.99, currency: 'EUR' },
+  'catalogue.requested': { requestId: 'request-1' },
   'notification.requested': { notificationId: 'notification-1' },
 };
 
@@ -38,8 +43,9 @@ const minimalData: { [T in EventType]: EventDataByType[T] } = {
   'order.created': {
     orderId: 'order-1',
     userId: 'user-1',
-    products: [{ productId: 'prod1', quantity: 1 }],
+    products: [{ productId: 'prod1', quantity: 1, unitPrice: 0 }],
     totalPrice: 0,
+    currency: 'EUR',
   },
   'inventory.status.updated': { orderId: 'order-1', status: 'SUCCESS' },
   'order.status.updated': {
@@ -48,7 +54,11 @@ const minimalData: { [T in EventType]: EventDataByType[T] } = {
     status: 'CONFIRMED',
     previousStatus: 'PENDING',
     totalPrice: 10,
+    currency: 'USD',
   },
+  'order.expiry.due': { orderId: 'order-1', dueAt: '2026-12-04T12:15:00.000Z' },
+  'product.changed': { productId: 'p', name: 'P', price: 0.01, currency: 'GBP' },
+  'catalogue.requested': { requestId: 'request-1' },
   'notification.requested': { notificationId: 'notification-1' },
 };
 
@@ -253,7 +263,10 @@ describe('parseEvent', () => {
   );
 
   it('when a quantity is 0, then the error names the line and the rule', () => {
-    const data = { ...fullData['order.created'], products: [{ productId: 'prod1', quantity: 0 }] };
+    const data = {
+      ...fullData['order.created'],
+      products: [{ productId: 'prod1', quantity: 0, unitPrice: 1 }],
+    };
     expect(failureOf(withData(data)).message).toBe(
       'Invalid order.created data: "products[0].quantity" must be greater than or equal to 1',
     );
@@ -340,5 +353,20 @@ describe('parseEvent', () => {
   it('when the data belongs to another event type, then it fails the declared type', () => {
     const wire = { ...validWire(), data: minimalData['inventory.status.updated'] };
     expect(failureOf(JSON.stringify(wire)).message).toMatch(/^Invalid order\.created data: /);
+  });
+
+  it('when a price has more than two decimals or an unknown currency, then the data is invalid', () => {
+    const wire = (data: object) =>
+      JSON.stringify({ ...validWire(), eventType: 'product.changed', data });
+    const product = fullData['product.changed'];
+    expect(failureOf(wire({ ...product, price: 9.999 })).message).toBe(
+      'Invalid product.changed data: "price" must have at most two decimals',
+    );
+    expect(failureOf(wire({ ...product, currency: 'XYZ' })).message).toBe(
+      'Invalid product.changed data: "currency" must be an ISO 4217 currency code, such as EUR',
+    );
+    expect(failureOf(wire({ ...product, price: '9.99' })).message).toBe(
+      'Invalid product.changed data: "price" must be a number',
+    );
   });
 });

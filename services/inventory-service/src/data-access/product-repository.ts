@@ -1,15 +1,25 @@
-import type { Connection, Model } from 'mongoose';
+import type { Connection, FilterQuery, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { AggregateStore, Decide, ServiceInfrastructure, Updated } from '@ecommerce/shared';
-import { aggregateSchema } from '@ecommerce/shared';
-import type { Hold, StockedProduct } from '../domain/inventory';
-import type { ProductRepositoryPort } from '../domain/inventory-ports';
+import type {
+  AggregateStore,
+  Decide,
+  EventDraft,
+  ListPage,
+  Page,
+  ServiceInfrastructure,
+  Updated,
+} from '@ecommerce/shared';
+import { aggregateSchema, findPage, MAX_PAGE_SIZE, searchPattern } from '@ecommerce/shared';
+import type { Hold, InventoryTotals, StockedProduct } from '../domain/inventory';
+import type { ProductFilter, ProductRepositoryPort } from '../domain/inventory-ports';
 
 type ProductDocument = Omit<StockedProduct, 'productId'> & { _id: string };
 
 const productSchema = aggregateSchema<Omit<StockedProduct, 'productId'>>(
   {
     name: { type: String, required: true },
+    price: { type: Number, required: true, min: 0 },
+    currency: { type: String, required: true },
     available: { type: Number, required: true, min: 0 },
     reserved: { type: Number, required: true, min: 0 },
     holds: {
@@ -40,25 +50,47 @@ export class ProductRepository implements ProductRepositoryPort {
     this.store = stores.define<StockedProduct>(this.model.collection, { idField: 'productId' });
   }
 
-  async list(): Promise<StockedProduct[]> {
-    const documents = await this.model.find().sort({ _id: 1 }).lean();
-    return documents.map(({ _id, name, available, reserved, holds, updatedAt }) => ({
-      productId: _id,
-      name,
-      available,
-      reserved,
-      holds,
-      updatedAt,
-    }));
+  async list({ search }: ProductFilter, page: Page): Promise<ListPage<StockedProduct>> {
+    const query: FilterQuery<ProductDocument> = search
+      ? { $or: [{ _id: searchPattern(search) }, { name: searchPattern(search) }] }
+      : {};
+    const found = await findPage(this.model, query, page, { sort: { _id: 1 }, omit: ['outbox'] });
+    return { ...found, items: found.items.map(toProduct) };
+  }
+
+  /** Keyset pages on `_id` (its index), so the last page costs what the first does. */
+  async *idsInPages(): AsyncIterable<string[]> {
+    for (let after = ''; ;) {
+      const page = await this.model
+        .find({ _id: { $gt: after } }, { _id: 1 })
+        .sort({ _id: 1 })
+        .limit(MAX_PAGE_SIZE)
+        .lean();
+      if (page.length === 0) return;
+      yield page.map(({ _id }) => _id);
+      after = page[page.length - 1]._id;
+    }
+  }
+
+  /** Added up here from two fields of each product (why not a `$group`: database-capabilities). */
+  async totals(): Promise<InventoryTotals> {
+    const totals = { totalProducts: 0, totalAvailable: 0, totalReserved: 0 };
+    const stocks = this.model.find({}, { available: 1, reserved: 1 }).lean().cursor();
+    for await (const { available, reserved } of stocks) {
+      totals.totalProducts += 1;
+      totals.totalAvailable += available;
+      totals.totalReserved += reserved;
+    }
+    return totals;
   }
 
   findById(productId: string): Promise<StockedProduct | null> {
     return this.store.read(productId);
   }
 
-  /** Stores a new product; false when one with that id exists. */
-  create(product: StockedProduct): Promise<boolean> {
-    return this.store.create(product.productId, product);
+  /** Stores a new product with its events; false when one with that id exists. */
+  create(product: StockedProduct, events: EventDraft[] = []): Promise<boolean> {
+    return this.store.create(product.productId, product, events);
   }
 
   update<R = undefined>(
@@ -71,4 +103,9 @@ export class ProductRepository implements ProductRepositoryPort {
   async isEmpty(): Promise<boolean> {
     return (await this.model.estimatedDocumentCount()) === 0;
   }
+}
+
+function toProduct(document: ProductDocument): StockedProduct {
+  const { _id, name, price, currency, available, reserved, holds, updatedAt } = document;
+  return { productId: _id, name, price, currency, available, reserved, holds, updatedAt };
 }

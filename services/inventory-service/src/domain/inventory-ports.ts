@@ -1,16 +1,25 @@
-import type { Decide, EventDraft, Updated } from '@ecommerce/shared';
-import type { Reservation, StockedProduct } from './inventory';
+import type { Decide, EventDraft, ListPage, Page, Updated } from '@ecommerce/shared';
+import type { InventoryTotals, Reservation, StockedProduct } from './inventory';
+
+/** Which products a list asks for: a search in ids and names, none for all. */
+export interface ProductFilter {
+  search?: string;
+}
 
 /**
  * Where the products' stock is kept. Every stock step is a `decide` on the product's current
  * state, so concurrent orders for one product are applied one after another, never lost.
  */
 export interface ProductRepositoryPort {
-  /** Every product, by id. */
-  list(): Promise<StockedProduct[]>;
+  /** A page of the products, by id. */
+  list(filter: ProductFilter, page: Page): Promise<ListPage<StockedProduct>>;
+  /** Every product's id, by id, a page at a time. */
+  idsInPages(): AsyncIterable<string[]>;
+  /** The stock of every product added up (reads them all). */
+  totals(): Promise<InventoryTotals>;
   findById(productId: string): Promise<StockedProduct | null>;
-  /** Stores a new product; false when one with that id exists. */
-  create(product: StockedProduct): Promise<boolean>;
+  /** Stores a new product with its events; false when one with that id exists. */
+  create(product: StockedProduct, events?: EventDraft[]): Promise<boolean>;
   /** Decides the product's change against its current state and writes it (null: no such product). */
   update<R = undefined>(
     productId: string,

@@ -1,5 +1,5 @@
 import type { Change, OrderLine } from '@ecommerce/shared';
-import type { InventorySummary, Product, Reservation } from './inventory';
+import type { Reservation } from './inventory';
 import type { ReservationOutcome } from './inventory-events';
 
 export function insufficientInventoryReason(
@@ -82,21 +82,3 @@ export function settlement(
     };
   };
 }
-
-export function summarise(items: Product[]): InventorySummary {
-  return {
-    items,
-    totalProducts: items.length,
-    totalAvailable: items.reduce((sum, product) => sum + product.available, 0),
-    totalReserved: items.reduce((sum, product) => sum + product.reserved, 0),
-  };
-}
-
-/** Test products, created on first start when the inventory is empty. */
-export const SEED_PRODUCTS: ReadonlyArray<Pick<Product, 'productId' | 'name' | 'available'>> = [
-  { productId: 'prod1', name: 'Laptop', available: 50 },
-  { productId: 'prod2', name: 'Wireless Mouse', available: 0 },
-  { productId: 'prod3', name: 'Mechanical Keyboard', available: 25 },
-  { productId: 'prod4', name: '27-inch Monitor', available: 10 },
-  { productId: 'prod5', name: 'USB-C Hub', available: 100 },
-];

@@ -1,12 +1,25 @@
 import type { OrderLine } from '@ecommerce/shared';
 
-/** A product's stock: `available` can be sold, `reserved` is held for orders still PENDING. */
+/**
+ * A product of the catalogue: its price (a decimal with at most two decimals, in `currency`) and
+ * its stock: `available` can be sold, `reserved` is held for orders still PENDING.
+ */
 export interface Product {
   productId: string;
   name: string;
+  price: number;
+  currency: string;
   available: number;
   reserved: number;
   updatedAt: Date;
+}
+
+/** What an admin sets on a product; what is left out stays as it is. */
+export interface ProductRevision {
+  quantity?: number;
+  name?: string;
+  price?: number;
+  currency?: string;
 }
 
 /** The units one PENDING order holds in a product; at most one per order in a product. */
@@ -40,8 +53,8 @@ export interface Reservation {
   updatedAt: Date;
 }
 
-export interface InventorySummary {
-  items: Product[];
+/** The whole catalogue's stock, added up. */
+export interface InventoryTotals {
   totalProducts: number;
   totalAvailable: number;
   totalReserved: number;

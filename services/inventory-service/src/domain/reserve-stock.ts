@@ -24,7 +24,8 @@ export async function reserveStock(
   event: EventEnvelope<'order.created'>,
   { products, reservations }: InventoryDependencies,
 ): Promise<void> {
-  const { orderId, products: lines } = event.data;
+  const { orderId } = event.data;
+  const lines = event.data.products.map(({ productId, quantity }) => ({ productId, quantity }));
   const { outcome, placed } = await holdAll(products, orderId, lines);
   const answered = await reservations.create(decidedReservation(orderId, lines, outcome), [
     inventoryStatusUpdated(orderId, outcome, {

@@ -51,38 +51,17 @@ export function commitHold(orderId: string, now: Date = new Date()) {
   }));
 }
 
-/** An admin sets the available quantity (and maybe the name); holds stay as they are. */
-export function setStock(quantity: number, name: string | undefined, now: Date = new Date()) {
-  return (product: StockedProduct): Change<StockedProduct> => ({
-    next: { ...product, available: quantity, ...(name && { name }), updatedAt: now },
-  });
-}
-
-export function newProduct(
-  productId: string,
-  quantity: number,
-  name: string | undefined,
-  now: Date = new Date(),
-): StockedProduct {
-  return {
-    productId,
-    name: name ?? productId,
-    available: quantity,
-    reserved: 0,
-    holds: [],
-    updatedAt: now,
-  };
-}
-
 /** A product as the API shows it: without the holds, which name orders. */
 export function publicView({
   productId,
   name,
+  price,
+  currency,
   available,
   reserved,
   updatedAt,
 }: StockedProduct): Product {
-  return { productId, name, available, reserved, updatedAt };
+  return { productId, name, price, currency, available, reserved, updatedAt };
 }
 
 function holdOf(product: StockedProduct, orderId: string): Hold | undefined {

@@ -36,7 +36,10 @@ const api = () => subject.api();
 describe('when the API document and the routes are looked at', () => {
   it('then the served document is the one built from the routes, with Swagger UI, and the admin routes alone under the bearer scheme', async () => {
     expect(
-      await servedApiDocumentProblems(subject, inventoryApiDocument, ['POST /api/inventory/{id}']),
+      await servedApiDocumentProblems(subject, inventoryApiDocument, [
+        'POST /api/inventory/{id}',
+        'PATCH /api/inventory/{id}',
+      ]),
     ).toEqual([]);
   });
 
@@ -60,6 +63,7 @@ describe('when real requests are answered', () => {
   let conformance: ApiConformance;
   const check: ApiConformance['check'] = (test, status) => conformance.check(test, status);
   const setStock = (productId: string) => api().post(`/api/inventory/${productId}`).set(ADMIN);
+  const revise = (productId: string) => api().patch(`/api/inventory/${productId}`).set(ADMIN);
 
   beforeAll(() => {
     conformance = new ApiConformance(served);
@@ -70,6 +74,9 @@ describe('when real requests are answered', () => {
     expect(inventory.body.items.map((product: { productId: string }) => product.productId)).toEqual(
       expect.arrayContaining(['prod1', 'prod2']),
     );
+    const totals = await check(api().get('/api/inventory?include=totals&search=prod'), 200);
+    expect(totals.body).toMatchObject({ total: 5, totalProducts: 5 });
+    await check(api().get('/api/inventory?offset=-1'), 400);
     expect((await check(api().get('/api/inventory/prod1'), 200)).body.available).toBeGreaterThan(0);
     await check(api().get('/api/inventory/no-such-product'), 404);
     await check(api().get('/api/inventory/not%20an%20id'), 400);
@@ -78,10 +85,25 @@ describe('when real requests are answered', () => {
   });
 
   it('then setting stock answers as documented: 201 for a new product, 200 after', async () => {
-    const created = await check(setStock('openapi-1').send({ quantity: 5 }), 201);
+    const created = await check(setStock('openapi-1').send({ quantity: 5, price: 4.5 }), 201);
     expect(created.body).toMatchObject({ productId: 'openapi-1', name: 'openapi-1', available: 5 });
     const updated = await check(setStock('openapi-1').send({ quantity: 7, name: 'Cable' }), 200);
-    expect(updated.body).toMatchObject({ name: 'Cable', available: 7, reserved: 0 });
+    expect(updated.body).toMatchObject({ name: 'Cable', available: 7, reserved: 0, price: 4.5 });
+    const priceless = await check(setStock('openapi-priceless').send({ quantity: 1 }), 400);
+    expect(priceless.body.error.code).toBe('PRICE_REQUIRED');
+  });
+
+  it('then revising a product answers as documented', async () => {
+    const revised = await check(revise('openapi-1').send({ price: 5 }), 200);
+    expect(revised.body).toMatchObject({ price: 5, available: 7 });
+    await check(revise('openapi-unknown').send({ price: 5 }), 404);
+    await check(revise('openapi-1').send({ price: 5.001 }), 400);
+    await check(revise('not$an-id').send({ price: 5 }), 400);
+    await check(revise('openapi-1').set('content-type', 'application/json').send('{'), 400);
+    await check(api().patch('/api/inventory/openapi-1').send({ price: 1 }), 401);
+    await check(revise('openapi-1').send({ name: 'x'.repeat(110_000) }), 413);
+    await check(revise('openapi-1').set('content-type', LATIN1_JSON).send('{"price":1}'), 415);
+    expect((await check(api().get('/api/inventory/openapi-1'), 200)).body.price).toBe(5);
   });
 
   it('then bad input to POST /api/inventory/:id is a documented 4xx, and changes nothing', async () => {
@@ -126,7 +148,8 @@ describe('when real requests are answered', () => {
       for (const request of [
         api().get('/api/inventory'),
         api().get('/api/inventory/openapi-unseen'),
-        setStock('openapi-unseen').send({ quantity: 1 }),
+        setStock('openapi-unseen').send({ quantity: 1, price: 1 }),
+        revise('openapi-unseen').send({ price: 1 }),
         api().get('/api/admin/dlq').set(ADMIN),
       ]) {
         expect((await check(request, 503)).body.error.code).toBe('DATABASE_UNAVAILABLE');

@@ -1,3 +1,5 @@
+import type { EventEnvelope } from '@ecommerce/shared';
+import { createEvent } from '@ecommerce/shared';
 import {
   ADMIN,
   eventually,
@@ -18,7 +20,7 @@ beforeAll(async () => {
     settings: inventoryServiceSettings,
     start: startInventoryService,
     env: { PREFETCH: '20' },
-    listenTo: ['inventory.status.updated'],
+    listenTo: ['inventory.status.updated', 'product.changed'],
   });
 });
 
@@ -32,7 +34,7 @@ function newOrderId(): string {
 }
 
 async function stock(productId: string, quantity: number): Promise<void> {
-  await api().post(`/api/inventory/${productId}`).set(ADMIN).send({ quantity });
+  await api().post(`/api/inventory/${productId}`).set(ADMIN).send({ quantity, price: 1 });
 }
 
 async function productOf(productId: string) {
@@ -45,16 +47,29 @@ function answerTo(orderId: string) {
   );
 }
 
+function announcementsOf(productId: string) {
+  return (
+    subject.probe.eventsOfType('product.changed', productId) as Array<
+      EventEnvelope<'product.changed'>
+    >
+  ).map(({ data, sequence }) => ({ ...data, sequence }));
+}
+
 describe('when the service starts on an empty database', () => {
-  it('then it has seeded the test products, a laptop in stock and prod2 sold out', async () => {
-    const inventory = (await api().get('/api/inventory').expect(200)).body;
+  it('then it has seeded and announced the test products, a laptop at 999.99 in stock and prod2 sold out', async () => {
+    const inventory = (await api().get('/api/inventory?include=totals').expect(200)).body;
     const laptop = inventory.items.find((p: { productId: string }) => p.productId === 'prod1');
-    expect(laptop).toMatchObject({ name: 'Laptop', reserved: 0 });
+    expect(laptop).toMatchObject({ name: 'Laptop', price: 999.99, currency: 'EUR', reserved: 0 });
     expect(laptop.available).toBeGreaterThan(0);
     expect(await productOf('prod2')).toMatchObject({ available: 0, reserved: 0 });
     expect(inventory.totalProducts).toBe(inventory.items.length);
     expect(inventory.totalAvailable).toBe(
       inventory.items.reduce((sum: number, p: { available: number }) => sum + p.available, 0),
+    );
+    await eventually(() =>
+      expect(announcementsOf('prod1')).toEqual([
+        { productId: 'prod1', name: 'Laptop', price: 999.99, currency: 'EUR', sequence: 1 },
+      ]),
     );
   });
 });
@@ -194,21 +209,75 @@ describe('when the order reaches its final status', () => {
 });
 
 describe('when stock is set by an admin', () => {
-  it('then a new product is created with 201 and an existing one updated with 200', async () => {
+  it('then a new product is created with 201 and announced; an existing one updated with 200, announced only when its listing changes', async () => {
     const productId = `new-${Date.now()}`;
     const created = await api()
       .post(`/api/inventory/${productId}`)
       .set(ADMIN)
-      .send({ quantity: 3 });
+      .send({ quantity: 3, price: 19.9 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ productId, name: productId, available: 3, reserved: 0 });
+    expect(created.body).toMatchObject({
+      productId,
+      name: productId,
+      price: 19.9,
+      currency: 'EUR',
+      available: 3,
+      reserved: 0,
+    });
 
+    await api().post(`/api/inventory/${productId}`).set(ADMIN).send({ quantity: 5 }).expect(200);
     const updated = await api()
       .post(`/api/inventory/${productId}`)
       .set(ADMIN)
-      .send({ quantity: 7, name: 'Seven' })
+      .send({ quantity: 7, name: 'Seven', price: 21, currency: 'usd' })
       .expect(200);
-    expect(updated.body).toMatchObject({ productId, name: 'Seven', available: 7 });
+    expect(updated.body).toMatchObject({ productId, name: 'Seven', available: 7, price: 21 });
+    expect(updated.body.currency).toBe('USD');
+
+    await eventually(() => expect(announcementsOf(productId)).toHaveLength(2));
+    expect(announcementsOf(productId)).toEqual([
+      { productId, name: productId, price: 19.9, currency: 'EUR', sequence: 1 },
+      { productId, name: 'Seven', price: 21, currency: 'USD', sequence: 2 },
+    ]);
+  });
+
+  it('then a new product without a price is a 400 PRICE_REQUIRED and is not created', async () => {
+    const productId = `priceless-${Date.now()}`;
+    const response = await api()
+      .post(`/api/inventory/${productId}`)
+      .set(ADMIN)
+      .send({ quantity: 3 })
+      .expect(400);
+    expect(response.body.error.code).toBe('PRICE_REQUIRED');
+    await api().get(`/api/inventory/${productId}`).expect(404);
+  });
+
+  it('then PATCH changes the price alone, and is a 404 for an unknown product', async () => {
+    const productId = `patched-${Date.now()}`;
+    await api()
+      .post(`/api/inventory/${productId}`)
+      .set(ADMIN)
+      .send({ quantity: 3, price: 10 })
+      .expect(201);
+    const patched = await api()
+      .patch(`/api/inventory/${productId}`)
+      .set(ADMIN)
+      .send({ price: 12.34 })
+      .expect(200);
+    expect(patched.body).toMatchObject({ price: 12.34, available: 3, name: productId });
+    await eventually(() =>
+      expect(announcementsOf(productId).map(({ price }) => price)).toEqual([10, 12.34]),
+    );
+
+    const unknown = await api()
+      .patch('/api/inventory/nope-patched')
+      .set(ADMIN)
+      .send({ price: 1 })
+      .expect(404);
+    expect(unknown.body.error.code).toBe('PRODUCT_NOT_FOUND');
+    await api().patch(`/api/inventory/${productId}`).send({ price: 1 }).expect(401);
+    const empty = await api().patch(`/api/inventory/${productId}`).set(ADMIN).send({}).expect(400);
+    expect(empty.body.error.message).toContain('at least one of');
   });
 
   it('then it needs the admin token', async () => {
@@ -224,11 +293,77 @@ describe('when stock is set by an admin', () => {
     ['no quantity', {}],
     ['an operator', { quantity: { $gt: 0 } }],
     ['an unknown field', { quantity: 1, reserved: 0 }],
+    ['a price with three decimals', { quantity: 1, price: 1.005 }],
+    ['a price as a string', { quantity: 1, price: '1.00' }],
+    ['a negative price', { quantity: 1, price: -1 }],
+    ['an unknown currency', { quantity: 1, currency: 'EURO' }],
+    ['a made-up currency', { quantity: 1, currency: 'ABC' }],
   ])('then %s is a 400 and the stock is unchanged', async (_case, body) => {
     const before = await productOf('prod3');
     const response = await api().post('/api/inventory/prod3').set(ADMIN).send(body).expect(400);
     expect(response.body.error.code).toBe('VALIDATION_ERROR');
     expect(await productOf('prod3')).toEqual(before);
+  });
+});
+
+describe('when the catalogue is listed', () => {
+  it('then it pages by product id with a total, and finds by id or name whatever the case', async () => {
+    const first = (await api().get('/api/inventory').query({ limit: 2 }).expect(200)).body;
+    expect(first).toMatchObject({ limit: 2, offset: 0, totalIsExact: true });
+    expect(first.items.map((p: { productId: string }) => p.productId)).toHaveLength(2);
+    expect(first).not.toHaveProperty('totalAvailable');
+    const second = (await api().get('/api/inventory').query({ limit: 2, offset: 2 })).body;
+    const ids = [...first.items, ...second.items].map((p: { productId: string }) => p.productId);
+    expect(ids).toEqual([...ids].sort());
+
+    const byName = (await api().get('/api/inventory').query({ search: 'keyBOARD' })).body;
+    expect(byName.items.map((p: { productId: string }) => p.productId)).toEqual(['prod3']);
+    expect(byName.total).toBe(1);
+    const byId = (await api().get('/api/inventory').query({ search: 'prod4' })).body;
+    expect(byId.items).toEqual([expect.objectContaining({ name: '27-inch Monitor' })]);
+  });
+
+  it.each([['limit=0'], ['search='], ['include=everything'], ['search[$ne]=x']])(
+    'then a bad query %s is a 400',
+    async (query) => {
+      const response = await api().get(`/api/inventory?${query}`).expect(400);
+      expect(response.body.error.code).toBe('VALIDATION_ERROR');
+    },
+  );
+});
+
+describe('when an order service asks for the catalogue', () => {
+  it('then every product is announced again, newer than before, its stock untouched', async () => {
+    await stock('announced-a', 4);
+    const before = await productOf('announced-a');
+    const sequenceBefore = await eventually(() => {
+      const [last] = announcementsOf('announced-a').slice(-1);
+      expect(last).toBeDefined();
+      return last.sequence;
+    });
+    const total = (await api().get('/api/inventory').expect(200)).body.total;
+    const seen = subject.probe.eventsOfType('product.changed').length;
+
+    await subject.probe.publish(
+      createEvent({
+        eventType: 'catalogue.requested',
+        source: 'order-service',
+        aggregateId: 'request-1',
+        sequence: 1,
+        correlationId: 'corr-catalogue',
+        data: { requestId: 'request-1' },
+      }),
+    );
+
+    await eventually(() =>
+      expect(subject.probe.eventsOfType('product.changed').length - seen).toBe(total),
+    );
+    const [again] = announcementsOf('announced-a').slice(-1);
+    expect(again).toMatchObject({ price: 1, sequence: sequenceBefore + 1 });
+    expect(await productOf('announced-a')).toMatchObject({
+      available: before.available,
+      reserved: before.reserved,
+    });
   });
 });
 

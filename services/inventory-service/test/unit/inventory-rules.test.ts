@@ -5,7 +5,6 @@ import {
   insufficientInventoryReason,
   linesToGiveBack,
   settlement,
-  summarise,
   tombstone,
   unknownProductReason,
 } from '../../src/domain/inventory-rules';
@@ -82,20 +81,11 @@ describe('settlement', () => {
   });
 });
 
-describe('reasons and totals', () => {
+describe('reasons', () => {
   it('when stock falls short, then the reason has the contract wording', () => {
     expect(insufficientInventoryReason('prod2', 2, 0)).toBe(
       'Insufficient inventory for product prod2: requested 2, available 0',
     );
     expect(unknownProductReason('nope')).toBe('Unknown product nope');
-  });
-
-  it('when products are summarised, then the totals add up their units', () => {
-    const updatedAt = new Date();
-    const summary = summarise([
-      { productId: 'a', name: 'A', available: 3, reserved: 1, updatedAt },
-      { productId: 'b', name: 'B', available: 0, reserved: 2, updatedAt },
-    ]);
-    expect(summary).toMatchObject({ totalProducts: 2, totalAvailable: 3, totalReserved: 3 });
   });
 });

@@ -1,3 +1,4 @@
+import { createEvent } from '@ecommerce/shared';
 import {
   InMemoryAggregates,
   orderCreatedEvent,
@@ -6,15 +7,20 @@ import {
 import type { Reservation, StockedProduct } from '../../src/domain/inventory';
 import type { InventoryDependencies } from '../../src/domain/inventory-ports';
 import { reserveStock } from '../../src/domain/reserve-stock';
-import { setProductStock } from '../../src/domain/set-stock';
+import { announceCatalogue } from '../../src/domain/announce-catalogue';
+import { newProduct } from '../../src/domain/catalogue-rules';
+import { PriceRequiredError, ProductNotFoundError } from '../../src/domain/inventory-errors';
+import { reviseProduct, saveProduct } from '../../src/domain/save-product';
 import { settleReservation } from '../../src/domain/settle-reservation';
-import { newProduct } from '../../src/domain/stock-rules';
 
 // The use cases against in-memory ports: what an order does to the stock, without a database.
 
 /** Laptops (10 available) and mice (1 available). */
 function inMemoryInventory() {
-  const stocked = [newProduct('laptop', 10, 'Laptop'), newProduct('mouse', 1, 'Mouse')];
+  const stocked = [
+    newProduct('laptop', { quantity: 10, name: 'Laptop', price: 999.99 }, 'EUR'),
+    newProduct('mouse', { quantity: 1, name: 'Mouse', price: 24.99 }, 'EUR'),
+  ];
   const products = new InMemoryAggregates<StockedProduct>(
     stocked.map((product) => [product.productId, product]),
   );
@@ -23,9 +29,13 @@ function inMemoryInventory() {
   // reservation-repository.ts).
   const dependencies: InventoryDependencies = {
     products: {
-      list: async () => [...products.states.values()],
+      list: () => Promise.reject(new Error('An entry point query, not used by use cases')),
+      totals: () => Promise.reject(new Error('An entry point query, not used by use cases')),
+      idsInPages: async function* () {
+        yield [...products.states.keys()].sort();
+      },
       findById: (productId) => products.read(productId),
-      create: (product) => products.create(product.productId, product),
+      create: (product, events) => products.create(product.productId, product, events),
       update: (productId, decide) => products.update(productId, decide),
     },
     reservations: {
@@ -41,7 +51,7 @@ function inMemoryInventory() {
   };
   const answers = () =>
     reservations.events.map((event) => ({ eventType: event.eventType, data: event.data }));
-  return { dependencies, reservations, stock, answers };
+  return { dependencies, products, reservations, stock, answers };
 }
 
 const twoLaptopsAndAMouse = [
@@ -151,19 +161,92 @@ describe('settleReservation', () => {
   });
 });
 
-describe('setProductStock', () => {
-  it('when the product is new, then it is created; when it exists, then only its stock changes', async () => {
-    const { dependencies, stock } = inMemoryInventory();
+const catalogue = { defaultCurrency: 'EUR', correlationId: 'corr-admin' };
 
-    const created = await setProductStock('tablet', 4, 'Tablet', dependencies);
+describe('saveProduct', () => {
+  it('when the product is new, then it is created and announced; when it exists, then only its stock changes', async () => {
+    const { dependencies, products, stock } = inMemoryInventory();
+
+    const created = await saveProduct(
+      'tablet',
+      { quantity: 4, name: 'Tablet', price: 299 },
+      dependencies,
+      catalogue,
+    );
     await reserveStock(
       orderCreatedEvent('order-1', [{ productId: 'tablet', quantity: 1 }]),
       dependencies,
     );
-    const updated = await setProductStock('tablet', 7, undefined, dependencies);
+    const updated = await saveProduct('tablet', { quantity: 7 }, dependencies, catalogue);
 
-    expect(created).toMatchObject({ created: true, product: { name: 'Tablet', available: 4 } });
+    expect(created).toMatchObject({
+      created: true,
+      product: { name: 'Tablet', available: 4, price: 299, currency: 'EUR' },
+    });
     expect(updated).toMatchObject({ created: false, product: { name: 'Tablet', available: 7 } });
     expect(stock('tablet')).toEqual({ available: 7, reserved: 1, holds: 1 });
+    // The stock change is not announced: the price list has nothing new to learn.
+    expect(products.events.map(({ eventType, data }) => ({ eventType, data }))).toEqual([
+      {
+        eventType: 'product.changed',
+        data: { productId: 'tablet', name: 'Tablet', price: 299, currency: 'EUR' },
+      },
+    ]);
+  });
+
+  it('when a new product has no price, then PRICE_REQUIRED and nothing is stored', async () => {
+    const { dependencies, products } = inMemoryInventory();
+    await expect(saveProduct('tablet', { quantity: 4 }, dependencies, catalogue)).rejects.toThrow(
+      PriceRequiredError,
+    );
+    expect(products.states.has('tablet')).toBe(false);
+  });
+
+  it('when only the price changes, then the product is announced with it', async () => {
+    const { dependencies, products } = inMemoryInventory();
+    const revised = await reviseProduct('laptop', { price: 899 }, dependencies, 'corr-2');
+    expect(revised).toMatchObject({ price: 899, available: 10, name: 'Laptop' });
+    expect(products.events).toEqual([
+      expect.objectContaining({
+        eventType: 'product.changed',
+        correlationId: 'corr-2',
+        data: { productId: 'laptop', name: 'Laptop', price: 899, currency: 'EUR' },
+      }),
+    ]);
+  });
+
+  it('when a revision names an unknown product, then PRODUCT_NOT_FOUND', async () => {
+    const { dependencies } = inMemoryInventory();
+    await expect(reviseProduct('ghost', { price: 1 }, dependencies, 'c')).rejects.toThrow(
+      ProductNotFoundError,
+    );
+  });
+});
+
+describe('announceCatalogue', () => {
+  it('when the catalogue is requested, then every product is announced as it is, stock unchanged', async () => {
+    const { dependencies, products, stock } = inMemoryInventory();
+    const request = createEvent({
+      eventType: 'catalogue.requested',
+      source: 'order-service',
+      aggregateId: 'request-1',
+      sequence: 1,
+      correlationId: 'corr-catalogue',
+      data: { requestId: 'request-1' },
+    });
+
+    await announceCatalogue(request, dependencies);
+
+    expect(products.events.map(({ correlationId, data }) => ({ correlationId, data }))).toEqual([
+      {
+        correlationId: 'corr-catalogue',
+        data: { productId: 'laptop', name: 'Laptop', price: 999.99, currency: 'EUR' },
+      },
+      {
+        correlationId: 'corr-catalogue',
+        data: { productId: 'mouse', name: 'Mouse', price: 24.99, currency: 'EUR' },
+      },
+    ]);
+    expect(stock('laptop')).toEqual({ available: 10, reserved: 0, holds: 0 });
   });
 });

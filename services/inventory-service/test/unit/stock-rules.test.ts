@@ -1,5 +1,6 @@
 import type { StockedProduct } from '../../src/domain/inventory';
-import { commitHold, holdUnits, releaseHold, setStock } from '../../src/domain/stock-rules';
+import { revise } from '../../src/domain/catalogue-rules';
+import { commitHold, holdUnits, releaseHold } from '../../src/domain/stock-rules';
 
 // Each stock step must be a no-op when repeated, whatever other orders hold the same product.
 
@@ -7,6 +8,8 @@ const now = new Date('2024-01-01T00:00:00Z');
 const product = (available: number): StockedProduct => ({
   productId: 'p',
   name: 'P',
+  price: 10,
+  currency: 'EUR',
   available,
   reserved: 0,
   holds: [],
@@ -57,7 +60,7 @@ describe('when an order holds a product that other orders hold too', () => {
 
   it('then setting the stock keeps the holds', () => {
     const held = apply(product(5), holdUnits('g', 2, now));
-    expect(setStock(10, 'New', now)(held).next).toMatchObject({
+    expect(revise({ quantity: 10, name: 'New' }, 'corr-1', now)(held).next).toMatchObject({
       available: 10,
       reserved: 2,
       name: 'New',

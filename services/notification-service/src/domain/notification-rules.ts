@@ -52,16 +52,20 @@ export function notificationKey(
   return `${orderId}:${status}:${channel}`;
 }
 
-/** The variables of the order templates; the total is money, so it is shown with two decimals. */
+/**
+ * The variables of the order templates; the total is money, so it is shown with two decimals and
+ * its currency (`999.99 EUR`).
+ */
 export function orderTemplateVariables(order: {
   orderId: string;
   totalPrice: number;
+  currency: string;
   status: FinalOrderStatus;
   reason?: string;
 }): TemplateVariables {
   return {
     orderId: order.orderId,
-    total: order.totalPrice.toFixed(2),
+    total: `${order.totalPrice.toFixed(2)} ${order.currency}`,
     ...(order.status === 'CANCELLED' && { reason: order.reason ?? UNKNOWN_CANCELLATION_REASON }),
   };
 }

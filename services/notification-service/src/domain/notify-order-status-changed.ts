@@ -23,6 +23,7 @@ export interface OrderStatusChange {
   status: FinalOrderStatus;
   reason?: string;
   totalPrice: number;
+  currency: string;
   contact?: Contact;
 }
 

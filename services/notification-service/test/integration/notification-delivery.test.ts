@@ -81,7 +81,7 @@ describe('when an order is confirmed with an email and a phone', () => {
     expect(mail.subject).toBe(`Your order ${orderId} is confirmed`);
     expect(mail.from?.text).toBe('"Shop" <shop@example.com>');
     expect(mail.to).toMatchObject({ text: 'ada@example.com' });
-    expect(mail.text).toContain(`Order ${orderId} is confirmed. Total: 1999.98.`);
+    expect(mail.text).toContain(`Order ${orderId} is confirmed. Total: 1999.98 EUR.`);
     expect(mail.html).toContain(`<strong>${orderId}</strong>`);
 
     const [sms] = await eventually(() => {
@@ -91,7 +91,7 @@ describe('when an order is confirmed with an email and a phone', () => {
     });
     expect(sms.body).toEqual({
       to: '+4915112345678',
-      body: `Order ${orderId} is confirmed. Total: 1999.98.`,
+      body: `Order ${orderId} is confirmed. Total: 1999.98 EUR.`,
       reference: `${orderId}:CONFIRMED:sms`,
     });
     expect(sms.headers).toMatchObject({

@@ -51,24 +51,30 @@ describe('when the template of an order notification is chosen', () => {
     expect(templateTypeFor('log')).toBe('email');
   });
 
-  it('then the variables carry the total with two decimals and a cancellation reason', () => {
-    expect(orderTemplateVariables({ orderId: 'o1', totalPrice: 5, status: 'CONFIRMED' })).toEqual({
-      orderId: 'o1',
-      total: '5.00',
-    });
+  it('then the variables carry the total with two decimals and its currency, and a cancellation reason', () => {
+    expect(
+      orderTemplateVariables({
+        orderId: 'o1',
+        totalPrice: 5,
+        currency: 'EUR',
+        status: 'CONFIRMED',
+      }),
+    ).toEqual({ orderId: 'o1', total: '5.00 EUR' });
     expect(
       orderTemplateVariables({
         orderId: 'o1',
         totalPrice: 999.99,
+        currency: 'USD',
         status: 'CANCELLED',
         reason: 'r',
       }),
-    ).toEqual({ orderId: 'o1', total: '999.99', reason: 'r' });
+    ).toEqual({ orderId: 'o1', total: '999.99 USD', reason: 'r' });
   });
 
   it('then a cancellation without a reason still has one to show', () => {
     expect(
-      orderTemplateVariables({ orderId: 'o1', totalPrice: 1, status: 'CANCELLED' }).reason,
+      orderTemplateVariables({ orderId: 'o1', totalPrice: 1, currency: 'EUR', status: 'CANCELLED' })
+        .reason,
     ).toBe(UNKNOWN_CANCELLATION_REASON);
   });
 });

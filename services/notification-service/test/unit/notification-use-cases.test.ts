@@ -140,6 +140,7 @@ describe('notifyOrderStatusChanged', () => {
     userId: 'user-1',
     status: 'CONFIRMED' as const,
     totalPrice: 99.5,
+    currency: 'EUR',
     contact: { email: 'ada@example.com', phone: '+4915112345678' },
   };
 

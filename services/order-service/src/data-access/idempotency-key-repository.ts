@@ -39,9 +39,16 @@ export class IdempotencyKeyRepository implements IdempotencyKeyRepositoryPort {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const existing = await this.model.findById(key).lean();
+    const existing = await this.find(key);
     if (!existing) throw new Error(`Idempotency key ${key} vanished while being read`);
-    return { orderId: existing.orderId, requestFingerprint: existing.requestFingerprint };
+    return existing;
+  }
+
+  async find(key: string): Promise<IdempotencyClaim | null> {
+    const existing = await this.model.findById(key).lean();
+    return (
+      existing && { orderId: existing.orderId, requestFingerprint: existing.requestFingerprint }
+    );
   }
 
   async pruneOlderThan(cutoff: Date): Promise<void> {

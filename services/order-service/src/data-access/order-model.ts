@@ -1,8 +1,10 @@
 import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
-import type { Contact, OrderLine } from '@ecommerce/shared';
+import type { Contact, PricedLine } from '@ecommerce/shared';
 import { aggregateSchema } from '@ecommerce/shared';
-import type { Order } from '../domain/order';
+import type { HistoryEntry, Order } from '../domain/order';
+
+const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'CANCELLED'];
 
 /** An order as stored: its state under `_id`, beside the aggregate store's own fields. */
 export type OrderDocument = Omit<Order, 'id'> & { _id: string };
@@ -12,10 +14,11 @@ const orderSchema = aggregateSchema<Omit<Order, 'id'>>(
     userId: { type: String, required: true },
     products: {
       type: [
-        new Schema<OrderLine>(
+        new Schema<PricedLine>(
           {
             productId: { type: String, required: true },
             quantity: { type: Number, required: true },
+            unitPrice: { type: Number, required: true },
           },
           { _id: false },
         ),
@@ -23,14 +26,31 @@ const orderSchema = aggregateSchema<Omit<Order, 'id'>>(
       required: true,
     },
     totalPrice: { type: Number, required: true },
+    currency: { type: String, required: true },
     contact: {
       type: new Schema<Contact>({ email: String, phone: String }, { _id: false }),
       required: false,
     },
-    status: { type: String, enum: ['PENDING', 'CONFIRMED', 'CANCELLED'], required: true },
+    status: { type: String, enum: ORDER_STATUSES, required: true },
     statusReason: String,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    history: {
+      type: [
+        new Schema<HistoryEntry>(
+          {
+            status: { type: String, enum: ORDER_STATUSES, required: true },
+            at: { type: Date, required: true },
+            reason: String,
+            eventId: { type: String, required: true },
+            eventType: { type: String, required: true },
+            source: { type: String, required: true },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
   },
   { collection: 'orders' },
 );

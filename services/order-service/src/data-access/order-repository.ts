@@ -9,15 +9,15 @@ import type {
   Updated,
 } from '@ecommerce/shared';
 import { findPage } from '@ecommerce/shared';
-import type { Order } from '../domain/order';
+import type { Order, OrderView } from '../domain/order';
 import type { OrderFilter, OrderRepositoryPort } from '../domain/order-ports';
 import type { OrderDocument } from './order-model';
 import { orderModel } from './order-model';
 
 /**
- * Orders in MongoDB. Writes go through the aggregate store (one insert with `order.created`; a
- * status change is one conditional write with its event); the list is a plain indexed query.
- * Returns plain `Order` objects, never documents.
+ * Orders in MongoDB. Writes go through the aggregate store (one insert with `order.created` and
+ * the expiry timer; a status change is one conditional write with its event); the list is a
+ * plain indexed query, without the orders' histories. Returns plain objects, never documents.
  */
 export class OrderRepository implements OrderRepositoryPort {
   private readonly model: Model<OrderDocument>;
@@ -28,9 +28,9 @@ export class OrderRepository implements OrderRepositoryPort {
     this.store = stores.define<Order>(this.model.collection, { idField: 'id' });
   }
 
-  /** Stores a new order with its first event; false when an order with that id exists. */
-  insert(order: Order, event: EventDraft): Promise<boolean> {
-    return this.store.create(order.id, order, [event]);
+  /** Stores a new order with its first events; false when an order with that id exists. */
+  insert(order: Order, events: EventDraft[]): Promise<boolean> {
+    return this.store.create(order.id, order, events);
   }
 
   findById(id: string): Promise<Order | null> {
@@ -42,21 +42,26 @@ export class OrderRepository implements OrderRepositoryPort {
     return this.store.update(id, decide);
   }
 
-  async list(filter: OrderFilter, page: Page): Promise<ListPage<Order>> {
+  async list(filter: OrderFilter, page: Page): Promise<ListPage<OrderView>> {
     const query: FilterQuery<OrderDocument> = {};
     if (filter.userId !== undefined) query.userId = filter.userId;
     if (filter.status !== undefined) query.status = filter.status;
-    const found = await findPage(this.model, query, page);
-    return { ...found, items: found.items.map(toOrder) };
+    const found = await findPage(this.model, query, page, { omit: ['history', 'outbox'] });
+    return { ...found, items: found.items.map(toOrderView) };
   }
 }
 
-function toOrder(document: OrderDocument): Order {
+function toOrderView(document: OrderDocument): OrderView {
   return {
     id: document._id,
     userId: document.userId,
-    products: document.products.map(({ productId, quantity }) => ({ productId, quantity })),
+    products: document.products.map(({ productId, quantity, unitPrice }) => ({
+      productId,
+      quantity,
+      unitPrice,
+    })),
     totalPrice: document.totalPrice,
+    currency: document.currency,
     ...(document.contact && { contact: document.contact }),
     status: document.status,
     ...(document.statusReason && { statusReason: document.statusReason }),

@@ -9,7 +9,7 @@ export async function applyInventoryResult(
   { orders, lifecycle }: Pick<OrderDependencies, 'orders' | 'lifecycle'>,
 ): Promise<void> {
   const { orderId } = event.data;
-  const cause = { correlationId: event.correlationId, causationId: event.eventId };
+  const cause = { correlationId: event.correlationId, event };
   const updated = await orders.update(orderId, (order) =>
     finalise(order, statusChangeFromInventory(order, event.data), cause),
   );

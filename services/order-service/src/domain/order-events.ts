@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@ecommerce/shared';
+import type { AnyEvent, EventEnvelope } from '@ecommerce/shared';
 import { draftEvent } from '@ecommerce/shared';
 import { SERVICE_NAME } from '../config';
 import type { Order, StatusChange } from './order';
@@ -21,15 +21,32 @@ export function orderCreated(
       userId: order.userId,
       products: order.products,
       totalPrice: order.totalPrice,
+      currency: order.currency,
       ...(order.contact && { contact: order.contact }),
     },
   });
 }
 
+/** The order's expiry timer, written with its order.created: the broker holds it until `dueAt`. */
+export function orderExpiryDue(
+  order: Order,
+  dueAt: Date,
+  correlationId: string,
+): Omit<EventEnvelope<'order.expiry.due'>, 'sequence'> {
+  return draftEvent({
+    eventType: 'order.expiry.due',
+    source: SERVICE_NAME,
+    aggregateId: order.id,
+    correlationId,
+    data: { orderId: order.id, dueAt: dueAt.toISOString() },
+  });
+}
+
+/** Why an order changes: the request's correlation id, and the event that caused it, if any. */
 export interface Cause {
   correlationId: string;
-  /** The event that caused the change; none for a customer's request. */
-  causationId?: string;
+  /** The event behind the change (the inventory's answer, the expiry); none for a customer. */
+  event?: Pick<AnyEvent, 'eventId' | 'eventType' | 'source'>;
 }
 
 export function orderStatusUpdated(
@@ -42,7 +59,7 @@ export function orderStatusUpdated(
     source: SERVICE_NAME,
     aggregateId: order.id,
     correlationId: cause.correlationId,
-    causationId: cause.causationId ?? null,
+    causationId: cause.event?.eventId ?? null,
     data: {
       orderId: order.id,
       userId: order.userId,
@@ -50,6 +67,7 @@ export function orderStatusUpdated(
       previousStatus: order.status,
       ...(change.reason && { reason: change.reason }),
       totalPrice: order.totalPrice,
+      currency: order.currency,
       ...(order.contact && { contact: order.contact }),
     },
   });

@@ -1,5 +1,5 @@
 import type { Change, EventDataByType } from '@ecommerce/shared';
-import type { Order, StatusChange } from './order';
+import type { HistoryEntry, Order, StatusChange } from './order';
 import { OrderNotCancellableError } from './order-errors';
 import type { Cause } from './order-events';
 import { orderStatusUpdated } from './order-events';
@@ -37,8 +37,33 @@ export function statusChangeFromInventory(
 }
 
 /**
- * The order's store change for a status change: the order in its final status, and the
- * `order.status.updated` that tells the inventory and the customer. Null when nothing changes.
+ * What the expiry timer does: an order still PENDING when it is due is cancelled, saying so. One
+ * that is final already keeps its status (null): whichever comes first, the inventory's answer
+ * or the expiry, wins.
+ */
+export function expiryOf(order: Order, dueAt: Date): StatusChange | null {
+  if (order.status !== 'PENDING') return null;
+  return { status: 'CANCELLED', reason: expiryReason(dueAt.getTime() - order.createdAt.getTime()) };
+}
+
+export function expiryReason(pendingMs: number): string {
+  return `Expired: not confirmed within ${describeDuration(pendingMs)}`;
+}
+
+function describeDuration(ms: number): string {
+  const [amount, unit] =
+    ms % 60_000 === 0
+      ? [ms / 60_000, 'minute']
+      : ms % 1000 === 0
+        ? [ms / 1000, 'second']
+        : [ms, 'millisecond'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
+/**
+ * The order's store change for a status change: the order in its final status with the step in
+ * its history, and the `order.status.updated` that tells the inventory and the customer. Null
+ * when nothing changes.
  */
 export function finalise(
   order: Order,
@@ -47,13 +72,31 @@ export function finalise(
   now: Date = new Date(),
 ): Change<Order> | null {
   if (!change) return null;
+  const announcement = orderStatusUpdated(order, change, cause);
   const next: Order = {
     ...order,
     status: change.status,
     updatedAt: now,
+    history: [...order.history, historyEntry(change, now, cause.event ?? announcement)],
   };
   // Only a cancellation has a reason; an order never keeps an earlier one.
   if (change.reason === undefined) delete next.statusReason;
   else next.statusReason = change.reason;
-  return { next, events: [orderStatusUpdated(order, change, cause)] };
+  return { next, events: [announcement] };
+}
+
+/** A step of the order's history, with the event behind it. */
+export function historyEntry(
+  change: { status: Order['status']; reason?: string },
+  at: Date,
+  event: Pick<HistoryEntry, 'eventId' | 'eventType' | 'source'>,
+): HistoryEntry {
+  return {
+    status: change.status,
+    at,
+    ...(change.reason !== undefined && { reason: change.reason }),
+    eventId: event.eventId,
+    eventType: event.eventType,
+    source: event.source,
+  };
 }

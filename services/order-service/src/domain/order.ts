@@ -1,22 +1,45 @@
-import type { Contact, OrderLine, OrderStatus } from '@ecommerce/shared';
+import type { Contact, OrderLine, OrderStatus, PricedLine } from '@ecommerce/shared';
 
 /** An order as the service's domain and API see it (the stored document has more: its outbox). */
 export interface Order {
   id: string;
   userId: string;
-  products: OrderLine[];
+  /** Each line with its unit price when the order was placed. */
+  products: PricedLine[];
+  /** Σ quantity × unitPrice, summed in minor units. */
   totalPrice: number;
+  currency: string;
   contact?: Contact;
   status: OrderStatus;
   statusReason?: string;
   createdAt: Date;
   updatedAt: Date;
+  /** How the order got where it is, oldest first: its placement and each status change. */
+  history: HistoryEntry[];
 }
 
+/** An order without its history: what the order routes answer. */
+export type OrderView = Omit<Order, 'history'>;
+
+/**
+ * One step of an order's history, with the event behind it: the inventory's answer, the expiry
+ * timer, or, for a placement or a customer's cancellation, the order service's own event.
+ */
+export interface HistoryEntry {
+  status: OrderStatus;
+  at: Date;
+  reason?: string;
+  eventId: string;
+  eventType: string;
+  source: string;
+}
+
+/** What a customer asks for; the service prices it. */
 export interface NewOrderRequest {
   userId: string;
   products: OrderLine[];
-  totalPrice: number;
+  /** The total the customer saw; when it is not the current one, the order is refused. */
+  totalPrice?: number;
   contact?: Contact;
 }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NewOrderRequest, Order } from './order';
 import { IdempotencyKeyReusedError } from './order-errors';
-import { orderCreated } from './order-events';
+import { orderCreated, orderExpiryDue } from './order-events';
 import type { OrderDependencies } from './order-ports';
+import { historyEntry } from './order-rules';
+import { checkExpectedTotal, priceOrder } from './pricing-rules';
 
 export interface IdempotentRequest {
   key: string;
@@ -17,22 +19,37 @@ export interface PlacedOrder {
 }
 
 /**
- * Creates a PENDING order and, in the same write, its `order.created` event. With an
- * idempotency key, the key is claimed first and fixes the order's id, so repeated or concurrent
- * requests with that key all end on one order (also if a crash came between the two writes).
+ * Prices the order from the price list as it is now, and creates it PENDING with, in the same
+ * write, its `order.created` and its expiry timer. A price change that reaches the list after
+ * this read applies to later orders; an order keeps the prices it was placed with.
+ *
+ * With an idempotency key, a repeat answers the order the key placed. Otherwise the key is
+ * claimed before the order is written and fixes its id, so concurrent requests with that key all
+ * end on one order (also if a crash came between the two writes). A refused order stores
+ * nothing, key included.
  */
 export async function placeOrder(
   request: NewOrderRequest,
-  { orders, idempotencyKeys, lifecycle }: OrderDependencies,
+  dependencies: OrderDependencies,
   context: { correlationId: string; idempotency?: IdempotentRequest },
 ): Promise<PlacedOrder> {
+  const { orders, idempotencyKeys, prices, lifecycle, policy } = dependencies;
+  if (context.idempotency) {
+    // A repeat answers the order its key placed, whatever the prices are now.
+    const earlier = await orderOfEarlierRequest(context.idempotency, dependencies);
+    if (earlier) return { order: earlier, created: false };
+  }
+  const priced = priceOrder(
+    request.products,
+    await prices.findMany(request.products.map((line) => line.productId)),
+  );
+  checkExpectedTotal(request.totalPrice, priced);
+
   let orderId: string = randomUUID();
   if (context.idempotency) {
     const { key, fingerprint } = context.idempotency;
     const claim = await idempotencyKeys.claim(key, { orderId, requestFingerprint: fingerprint });
-    if (claim.requestFingerprint !== fingerprint) {
-      throw new IdempotencyKeyReusedError();
-    }
+    if (claim.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
     orderId = claim.orderId;
   }
 
@@ -40,18 +57,35 @@ export async function placeOrder(
   const order: Order = {
     id: orderId,
     userId: request.userId,
-    products: request.products,
-    totalPrice: request.totalPrice,
+    ...priced,
     ...(request.contact && { contact: request.contact }),
     status: 'PENDING',
     createdAt: now,
     updatedAt: now,
+    history: [],
   };
-  if (await orders.insert(order, orderCreated(order, context.correlationId))) {
+  const created = orderCreated(order, context.correlationId);
+  order.history.push(historyEntry(order, now, created));
+  const dueAt = new Date(now.getTime() + policy.pendingTimeoutMs);
+  if (await orders.insert(order, [created, orderExpiryDue(order, dueAt, context.correlationId)])) {
     lifecycle.statusReached(order);
     return { order, created: true };
   }
   const existing = await orders.findById(orderId);
   if (!existing) throw new Error(`Order ${orderId} exists but could not be read`);
   return { order: existing, created: false };
+}
+
+/**
+ * The order an earlier request with this key placed (null: none yet, or its order is not stored
+ * yet); the key with another body is refused.
+ */
+async function orderOfEarlierRequest(
+  { key, fingerprint }: IdempotentRequest,
+  { idempotencyKeys, orders }: OrderDependencies,
+): Promise<Order | null> {
+  const claim = await idempotencyKeys.find(key);
+  if (!claim) return null;
+  if (claim.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+  return orders.findById(claim.orderId);
 }

@@ -14,6 +14,7 @@ import {
 import { orderServiceSettings } from '../../src/config';
 import { orderApiDocument } from '../../src/entry-points/api/order-openapi';
 import { startOrderService } from '../../src/start';
+import { announcePrices } from '../support/price-list';
 
 // The order service's API document against the service itself: its routes, and real answers
 // checked against the documented schemas, one of each documented status at least.
@@ -36,6 +37,7 @@ beforeAll(async () => {
     start: startOrderService,
     throughProxies: true,
   });
+  await announcePrices(subject, { prod1: 9.75 });
   served = (await subject.api().get('/api/openapi.json').expect(200)).body;
 });
 
@@ -77,6 +79,16 @@ describe('when real requests are answered', () => {
       409,
     );
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const stale = await check(post().send({ ...order, totalPrice: 19 }), 409);
+    expect(stale.body.error).toMatchObject({
+      code: 'PRICE_CHANGED',
+      details: { totalPrice: 19.5, currency: 'EUR' },
+    });
+    const unknownProduct = await check(
+      post().send({ ...order, products: [{ productId: 'not-in-the-list', quantity: 1 }] }),
+      400,
+    );
+    expect(unknownProduct.body.error.code).toBe('UNKNOWN_PRODUCT');
   });
 
   it('then bad input to POST /api/orders is a documented 4xx', async () => {
@@ -105,6 +117,21 @@ describe('when real requests are answered', () => {
     const undecodable = await check(api().get('/api/orders/%E0%A4%A'), 400);
     expect(undecodable.body.error.code).toBe('BAD_REQUEST');
     await check(api().get(`/api/orders/${unknownId}`), 404);
+    const history = await check(api().get(`/api/orders/${placed.id}/history`), 200);
+    expect(history.body.items).toHaveLength(1);
+    await check(api().get(`/api/orders/${unknownId}/history`), 404);
+    await check(api().get('/api/orders/not-a-uuid/history'), 400);
+  });
+
+  it('then the price list answers as documented', async () => {
+    const list = await check(api().get('/api/prices?search=prod'), 200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ productId: 'prod1', price: 9.75, currency: 'EUR' }),
+    ]);
+    await check(api().get('/api/prices?limit=0'), 400);
+    await check(api().get('/api/prices/prod1'), 200);
+    await check(api().get('/api/prices/not-in-the-list'), 404);
+    await check(api().get('/api/prices/not$valid'), 400);
   });
 
   it('then cancelling answers as documented, a CONFIRMED order with 409', async () => {
@@ -150,7 +177,10 @@ describe('when real requests are answered', () => {
         post().send(order),
         api().get('/api/orders'),
         api().get(`/api/orders/${unknownId}`),
+        api().get(`/api/orders/${unknownId}/history`),
         api().delete(`/api/orders/${unknownId}`),
+        api().get('/api/prices'),
+        api().get('/api/prices/never-seen'),
         api().get('/api/admin/dlq').set(ADMIN),
       ]) {
         expect((await check(request, 503)).body.error.code).toBe('DATABASE_UNAVAILABLE');

@@ -9,6 +9,7 @@ import {
 } from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
+import { announcePrices } from '../support/price-list';
 
 // Admission control on the real service (its own HTTP server, RabbitMQ, the database), with tiny
 // limits: one request in progress, one waiting, for WAIT_MS at most. The place is held by a
@@ -38,6 +39,7 @@ beforeAll(async () => {
       HTTP_MAX_QUEUE_WAIT_MS: String(WAIT_MS),
     },
   });
+  await announcePrices(subject, { prod1: 999.99 });
   base = `http://127.0.0.1:${subject.service.port}`;
 });
 

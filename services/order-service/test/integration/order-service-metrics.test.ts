@@ -7,6 +7,7 @@ import {
 } from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
+import { announcePrices } from '../support/price-list';
 
 // What /metrics says while orders go through, fail into the dead-letter queue, and wait for a
 // broker that is away: the counters count and the gauges follow.
@@ -20,6 +21,7 @@ beforeAll(async () => {
     start: startOrderService,
     throughProxies: true,
   });
+  await announcePrices(subject, { prod1: 10 });
 });
 
 afterAll(() => subject?.stop());
@@ -96,7 +98,8 @@ describe('when orders are placed while the broker is away', () => {
     );
     await api().post('/api/orders').send(order).expect(201);
     await api().post('/api/orders').send(order).expect(201);
-    await eventually(async () => expect(await metric('outbox_pending_events')).toBe(2));
+    // Two each: its order.created and its expiry timer.
+    await eventually(async () => expect(await metric('outbox_pending_events')).toBe(4));
 
     subject.proxies.rabbitmq.restore();
     await eventually(async () => expect(await metric('outbox_pending_events')).toBe(0), {

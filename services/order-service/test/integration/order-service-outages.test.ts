@@ -5,6 +5,7 @@ import {
 } from '@ecommerce/shared/testing';
 import { orderServiceSettings } from '../../src/config';
 import { startOrderService } from '../../src/start';
+import { announcePrices } from '../support/price-list';
 
 // The order service between its servers and proxies that the tests cut: RabbitMQ or the
 // database vanish for this service only, while the probe (connected directly) keeps watching.
@@ -18,6 +19,7 @@ beforeAll(async () => {
     start: startOrderService,
     throughProxies: true,
   });
+  await announcePrices(subject, { prod1: 10 });
 });
 
 afterAll(() => subject?.stop());

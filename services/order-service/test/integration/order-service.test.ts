@@ -7,6 +7,7 @@ import {
 import { orderServiceSettings } from '../../src/config';
 import { fingerprintOf } from '../../src/entry-points/api/order-routes';
 import { startOrderService } from '../../src/start';
+import { announcePrices } from '../support/price-list';
 
 const laptopOrder = {
   userId: 'user-1',
@@ -24,6 +25,7 @@ beforeAll(async () => {
     start: startOrderService,
     env: { MAX_ATTEMPTS: '3' },
   });
+  await announcePrices(subject, { prod1: 999.99 });
 });
 
 afterAll(() => subject?.stop());
@@ -66,8 +68,9 @@ describe('when an order is placed', () => {
       data: {
         orderId: response.body.id,
         userId: 'user-1',
-        products: laptopOrder.products,
+        products: [{ productId: 'prod1', quantity: 1, unitPrice: 999.99 }],
         totalPrice: 999.99,
+        currency: 'EUR',
         contact: laptopOrder.contact,
       },
     });
@@ -92,10 +95,16 @@ describe('when the inventory answers', () => {
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
     expect(event).toMatchObject({
-      sequence: 2,
+      sequence: 3, // after order.created and the order's expiry timer
       correlationId: answer.correlationId,
       causationId: answer.eventId,
-      data: { orderId: id, status: 'CONFIRMED', previousStatus: 'PENDING', totalPrice: 999.99 },
+      data: {
+        orderId: id,
+        status: 'CONFIRMED',
+        previousStatus: 'PENDING',
+        totalPrice: 999.99,
+        currency: 'EUR',
+      },
     });
   });
 
@@ -164,7 +173,7 @@ describe('when a customer cancels', () => {
       (e) => e.eventType === 'order.status.updated' && e.aggregateId === id,
     );
     expect(event).toMatchObject({
-      sequence: 2,
+      sequence: 3,
       data: { status: 'CANCELLED', previousStatus: 'PENDING' },
     });
   });

@@ -9,14 +9,16 @@ const order = (overrides: Partial<Order> = {}): Order => ({
   id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
   userId: 'user-1',
   products: [
-    { productId: 'prod1', quantity: 1 },
-    { productId: 'prod2', quantity: 2 },
+    { productId: 'prod1', quantity: 1, unitPrice: 999.5 },
+    { productId: 'prod2', quantity: 2, unitPrice: 50 },
   ],
   totalPrice: 1099.5,
+  currency: 'EUR',
   contact: { email: 'ada@example.com', phone: '+4915112345678' },
   status: 'PENDING',
   createdAt: new Date('2024-01-01T00:00:00Z'),
   updatedAt: new Date('2024-01-01T00:00:00Z'),
+  history: [],
   ...overrides,
 });
 
@@ -43,6 +45,7 @@ describe('orderCreated', () => {
         userId: 'user-1',
         products: placed.products,
         totalPrice: 1099.5,
+        currency: 'EUR',
         contact: placed.contact,
       },
     });
@@ -52,7 +55,13 @@ describe('orderCreated', () => {
   it('when the order has no contact, then the event data has no contact key', () => {
     const event = orderCreated(withoutContact(), 'corr-1');
     expect(event.data).not.toHaveProperty('contact');
-    expect(Object.keys(event.data)).toEqual(['orderId', 'userId', 'products', 'totalPrice']);
+    expect(Object.keys(event.data)).toEqual([
+      'orderId',
+      'userId',
+      'products',
+      'totalPrice',
+      'currency',
+    ]);
   });
 
   it('when the event goes over the wire, then consumers parse it unchanged', () => {
@@ -75,7 +84,14 @@ describe('orderStatusUpdated', () => {
     const event = orderStatusUpdated(
       pending,
       { status: 'CONFIRMED' },
-      { correlationId: 'corr-1', causationId: 'inventory-event-1' },
+      {
+        correlationId: 'corr-1',
+        event: {
+          eventId: 'inventory-event-1',
+          eventType: 'inventory.status.updated',
+          source: 'inventory-service',
+        },
+      },
     );
     expect(event).toEqual({
       eventId: expect.stringMatching(UUID_V4),
@@ -92,6 +108,7 @@ describe('orderStatusUpdated', () => {
         status: 'CONFIRMED',
         previousStatus: 'PENDING',
         totalPrice: 1099.5,
+        currency: 'EUR',
         contact: pending.contact,
       },
     });
@@ -128,7 +145,10 @@ describe('orderStatusUpdated', () => {
       ...orderStatusUpdated(
         withoutContact(),
         { status: 'CANCELLED', reason: 'Cancelled by customer' },
-        { correlationId: 'corr-1', causationId: 'cause-1' },
+        {
+          correlationId: 'corr-1',
+          event: { eventId: 'cause-1', eventType: 'order.expiry.due', source: 'order-service' },
+        },
       ),
       sequence: 2,
     };

@@ -3,19 +3,23 @@ import { ConflictError } from '@ecommerce/shared';
 import type { Order } from '../../src/domain/order';
 import {
   CANCELLED_BY_CUSTOMER,
-  finalise,
   cancellationOf,
+  expiryOf,
+  expiryReason,
+  finalise,
   statusChangeFromInventory,
 } from '../../src/domain/order-rules';
 
 const orderWith = (status: OrderStatus): Order => ({
   id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
   userId: 'user-1',
-  products: [{ productId: 'prod1', quantity: 1 }],
+  products: [{ productId: 'prod1', quantity: 1, unitPrice: 999.99 }],
   totalPrice: 999.99,
+  currency: 'EUR',
   status,
   createdAt: new Date('2024-01-01T00:00:00Z'),
   updatedAt: new Date('2024-01-01T00:00:00Z'),
+  history: [],
 });
 
 describe('cancellationOf', () => {
@@ -86,7 +90,12 @@ describe('statusChangeFromInventory', () => {
 });
 
 describe('finalise', () => {
-  const cause = { correlationId: 'corr-1', causationId: 'inventory-event-1' };
+  const answer = {
+    eventId: 'inventory-event-1',
+    eventType: 'inventory.status.updated',
+    source: 'inventory-service',
+  } as const;
+  const cause = { correlationId: 'corr-1', event: answer };
   const now = new Date('2024-01-02T00:00:00Z');
 
   it('when there is no change, then nothing is written', () => {
@@ -101,6 +110,7 @@ describe('finalise', () => {
       status: 'CANCELLED',
       statusReason: 'no stock',
       updatedAt: now,
+      history: [{ status: 'CANCELLED', at: now, reason: 'no stock', ...answer }],
     });
     expect(change?.events).toEqual([
       expect.objectContaining({
@@ -115,5 +125,55 @@ describe('finalise', () => {
     const change = finalise(orderWith('PENDING'), { status: 'CONFIRMED' }, cause, now);
     expect(change?.next).not.toHaveProperty('statusReason');
     expect(change?.next?.status).toBe('CONFIRMED');
+  });
+});
+
+describe('finalise without a causing event (a customer)', () => {
+  it('when a customer cancels, then the history names the announcement as the event behind it', () => {
+    const now = new Date('2024-01-02T00:00:00Z');
+    const change = finalise(
+      orderWith('PENDING'),
+      { status: 'CANCELLED', reason: CANCELLED_BY_CUSTOMER },
+      { correlationId: 'corr-1' },
+      now,
+    );
+    const [announcement] = change?.events ?? [];
+    expect(change?.next?.history).toEqual([
+      {
+        status: 'CANCELLED',
+        at: now,
+        reason: CANCELLED_BY_CUSTOMER,
+        eventId: announcement.eventId,
+        eventType: 'order.status.updated',
+        source: 'order-service',
+      },
+    ]);
+  });
+});
+
+describe('expiryOf', () => {
+  const createdAt = new Date('2024-01-01T00:00:00Z');
+  const dueAt = new Date('2024-01-01T00:15:00Z');
+
+  it('when a PENDING order is due, then it is CANCELLED with a reason that says it expired', () => {
+    expect(expiryOf({ ...orderWith('PENDING'), createdAt }, dueAt)).toEqual({
+      status: 'CANCELLED',
+      reason: 'Expired: not confirmed within 15 minutes',
+    });
+  });
+
+  it.each(['CONFIRMED', 'CANCELLED'] as const)(
+    'when the order is %s, then nothing changes',
+    (status) => {
+      expect(expiryOf({ ...orderWith(status), createdAt }, dueAt)).toBeNull();
+    },
+  );
+
+  it.each([
+    [60_000, 'Expired: not confirmed within 1 minute'],
+    [90_000, 'Expired: not confirmed within 90 seconds'],
+    [1_500, 'Expired: not confirmed within 1500 milliseconds'],
+  ])('when the wait was %i ms, then the reason says %s', (ms, reason) => {
+    expect(expiryReason(ms)).toBe(reason);
   });
 });

@@ -1,11 +1,22 @@
-import { InMemoryAggregates, inventoryStatusUpdatedEvent } from '@ecommerce/shared/testing';
+import type { EventEnvelope } from '@ecommerce/shared';
+import { createEvent } from '@ecommerce/shared';
+import {
+  InMemoryAggregates,
+  inventoryStatusUpdatedEvent,
+  productChangedEvent,
+} from '@ecommerce/shared/testing';
 import { applyInventoryResult } from '../../src/domain/apply-inventory-result';
+import { applyProductChange } from '../../src/domain/apply-product-change';
 import { cancelOrder } from '../../src/domain/cancel-order';
+import { expireOrder } from '../../src/domain/expire-order';
 import type { NewOrderRequest, Order } from '../../src/domain/order';
 import {
   IdempotencyKeyReusedError,
+  MixedCurrenciesError,
   OrderNotCancellableError,
   OrderNotFoundError,
+  PriceChangedError,
+  UnknownProductError,
 } from '../../src/domain/order-errors';
 import type {
   IdempotencyClaim,
@@ -14,6 +25,7 @@ import type {
 } from '../../src/domain/order-ports';
 import { CANCELLED_BY_CUSTOMER } from '../../src/domain/order-rules';
 import { placeOrder } from '../../src/domain/place-order';
+import type { ProductPrice } from '../../src/domain/product-price';
 
 // The use cases against in-memory ports: their decisions, without a database or a broker.
 
@@ -26,24 +38,62 @@ class InMemoryIdempotencyKeys implements IdempotencyKeyRepositoryPort {
     this.claims.set(key, candidate);
     return candidate;
   }
+
+  async find(key: string): Promise<IdempotencyClaim | null> {
+    return this.claims.get(key) ?? null;
+  }
+
+  get size(): number {
+    return this.claims.size;
+  }
 }
 
+const PENDING_TIMEOUT_MS = 15 * 60_000;
+
+function price(productId: string, amount: number, currency = 'EUR'): [string, ProductPrice] {
+  const entry = { productId, name: productId, price: amount, currency, version: 1 };
+  return [productId, { ...entry, updatedAt: new Date() }];
+}
+
+/** Laptops at 49.75 and a few cheap products whose sums go wrong in floating point. */
 function inMemoryDependencies() {
   const orders = new InMemoryAggregates<Order>();
+  const prices = new InMemoryAggregates<ProductPrice>([
+    price('prod1', 49.75),
+    price('dime', 0.1),
+    price('two-dimes', 0.2),
+    price('in-dollars', 5, 'USD'),
+  ]);
+  const idempotencyKeys = new InMemoryIdempotencyKeys();
   const statusesReached: Array<Pick<Order, 'id' | 'status'>> = [];
+  const unused = () => Promise.reject(new Error('An entry point query, not used by use cases'));
   const dependencies: OrderDependencies = {
-    // What the order repository does with its aggregate store (order-repository.ts).
+    // What the repositories do with their aggregate stores (order-repository.ts, price-repository.ts).
     orders: {
-      insert: (order, event) => orders.create(order.id, order, [event]),
+      insert: (order, events) => orders.create(order.id, order, events),
       findById: (id) => orders.read(id),
       update: (id, decide) => orders.update(id, decide),
-      list: () =>
-        Promise.reject(new Error('Listing is an entry point query, not used by the use cases')),
+      list: unused,
     },
-    idempotencyKeys: new InMemoryIdempotencyKeys(),
+    prices: {
+      findMany: async (ids) =>
+        new Map(
+          ids.flatMap((id): Array<[string, ProductPrice]> => {
+            const entry = prices.states.get(id);
+            return entry ? [[id, entry]] : [];
+          }),
+        ),
+      findById: (id) => prices.read(id),
+      create: (entry) => prices.create(entry.productId, entry),
+      update: (id, decide) => prices.update(id, decide),
+      list: unused,
+      isEmpty: async () => prices.states.size === 0,
+    },
+    idempotencyKeys,
     lifecycle: { statusReached: ({ id, status }) => statusesReached.push({ id, status }) },
+    policy: { pendingTimeoutMs: PENDING_TIMEOUT_MS },
   };
-  return { dependencies, orders, statusesReached };
+  return { dependencies, orders, prices, idempotencyKeys, statusesReached };
 }
 
 const request: NewOrderRequest = {
@@ -53,35 +103,135 @@ const request: NewOrderRequest = {
 };
 const context = { correlationId: 'correlation-1' };
 
+function expiryOf(orders: InMemoryAggregates<Order>, orderId: string) {
+  const timer = orders.events.find(
+    (event) => event.eventType === 'order.expiry.due' && event.aggregateId === orderId,
+  );
+  if (!timer) throw new Error(`Order ${orderId} has no expiry timer`);
+  return { ...timer, sequence: 2 } as EventEnvelope<'order.expiry.due'>;
+}
+
 describe('placeOrder', () => {
-  it('when an order is placed, then it is stored PENDING with its order.created', async () => {
+  it('when an order is placed, then it is priced and stored PENDING with its order.created and its expiry timer', async () => {
     const { dependencies, orders, statusesReached } = inMemoryDependencies();
 
     const { order, created } = await placeOrder(request, dependencies, context);
 
     expect(created).toBe(true);
-    expect(orders.states.get(order.id)).toMatchObject({ ...request, status: 'PENDING' });
+    const priced = {
+      products: [{ productId: 'prod1', quantity: 2, unitPrice: 49.75 }],
+      totalPrice: 99.5,
+      currency: 'EUR',
+    };
+    expect(orders.states.get(order.id)).toMatchObject({ ...priced, status: 'PENDING' });
     expect(orders.events).toEqual([
       expect.objectContaining({
         eventType: 'order.created',
         aggregateId: order.id,
         correlationId: 'correlation-1',
-        data: expect.objectContaining({ orderId: order.id, products: request.products }),
+        data: expect.objectContaining({ orderId: order.id, ...priced }),
       }),
+      expect.objectContaining({
+        eventType: 'order.expiry.due',
+        aggregateId: order.id,
+        data: {
+          orderId: order.id,
+          dueAt: new Date(order.createdAt.getTime() + PENDING_TIMEOUT_MS).toISOString(),
+        },
+      }),
+    ]);
+    expect(order.history).toEqual([
+      {
+        status: 'PENDING',
+        at: order.createdAt,
+        eventId: orders.events[0].eventId,
+        eventType: 'order.created',
+        source: 'order-service',
+      },
     ]);
     expect(statusesReached).toEqual([{ id: order.id, status: 'PENDING' }]);
   });
 
-  it('when a request is repeated with its idempotency key, then it answers the first order', async () => {
+  it('when no total is sent, then the order gets the computed one', async () => {
+    const { dependencies } = inMemoryDependencies();
+    const { order } = await placeOrder(
+      { ...request, totalPrice: undefined },
+      dependencies,
+      context,
+    );
+    expect(order.totalPrice).toBe(99.5);
+  });
+
+  it('when prices such as 0.1 and 0.2 are added, then the total is exact', async () => {
+    const { dependencies } = inMemoryDependencies();
+    const products = [
+      { productId: 'dime', quantity: 1 },
+      { productId: 'two-dimes', quantity: 1 },
+    ];
+    const { order } = await placeOrder(
+      { userId: 'u', products, totalPrice: 0.3 },
+      dependencies,
+      context,
+    );
+    expect(order.totalPrice).toBe(0.3);
+    const { order: many } = await placeOrder(
+      { userId: 'u', products: [{ productId: 'dime', quantity: 3 }] },
+      dependencies,
+      context,
+    );
+    expect(many.totalPrice).toBe(0.3); // 3 × 0.1 is 0.30000000000000004 in floating point
+  });
+
+  it('when the sent total is not the current one, then PRICE_CHANGED with the current total and nothing is stored', async () => {
+    const { dependencies, orders, idempotencyKeys } = inMemoryDependencies();
+    const refused = placeOrder({ ...request, totalPrice: 99.49 }, dependencies, {
+      ...context,
+      idempotency: { key: 'key-1', fingerprint: 'body-1' },
+    });
+    await expect(refused).rejects.toThrow(PriceChangedError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'PRICE_CHANGED',
+      details: { totalPrice: 99.5, currency: 'EUR' },
+    });
+    expect(orders.states.size).toBe(0);
+    expect(idempotencyKeys.size).toBe(0);
+  });
+
+  it('when a product is not in the price list, then UNKNOWN_PRODUCT names it and nothing is stored', async () => {
+    const { dependencies, orders } = inMemoryDependencies();
+    const products = [
+      { productId: 'prod1', quantity: 1 },
+      { productId: 'ghost', quantity: 1 },
+    ];
+    const refused = placeOrder({ userId: 'u', products }, dependencies, context);
+    await expect(refused).rejects.toThrow(UnknownProductError);
+    await expect(refused).rejects.toThrow('Unknown product: ghost');
+    expect(orders.states.size).toBe(0);
+  });
+
+  it('when the lines are priced in different currencies, then it is refused', async () => {
+    const { dependencies, orders } = inMemoryDependencies();
+    const products = [
+      { productId: 'prod1', quantity: 1 },
+      { productId: 'in-dollars', quantity: 1 },
+    ];
+    await expect(placeOrder({ userId: 'u', products }, dependencies, context)).rejects.toThrow(
+      MixedCurrenciesError,
+    );
+    expect(orders.states.size).toBe(0);
+  });
+
+  it('when a request is repeated with its idempotency key, then it answers the first order, even after a price change', async () => {
     const { dependencies, orders, statusesReached } = inMemoryDependencies();
     const idempotency = { key: 'key-1', fingerprint: 'body-1' };
 
     const first = await placeOrder(request, dependencies, { ...context, idempotency });
+    await applyProductChange(productChangedEvent('prod1', 60, { sequence: 2 }), dependencies);
     const repeat = await placeOrder(request, dependencies, { ...context, idempotency });
 
     expect(repeat).toEqual({ order: first.order, created: false });
     expect(orders.states.size).toBe(1);
-    expect(orders.events).toHaveLength(1);
+    expect(orders.events).toHaveLength(2);
     expect(statusesReached).toHaveLength(1);
   });
 
@@ -102,6 +252,46 @@ describe('placeOrder', () => {
   });
 });
 
+describe('applyProductChange', () => {
+  it('when a newer price arrives, then new orders get it and placed ones keep theirs', async () => {
+    const { dependencies } = inMemoryDependencies();
+    const { order: before } = await placeOrder(request, dependencies, context);
+
+    await applyProductChange(productChangedEvent('prod1', 60, { sequence: 2 }), dependencies);
+    const { order: after } = await placeOrder(
+      { ...request, totalPrice: 120 },
+      dependencies,
+      context,
+    );
+
+    expect(after.products[0].unitPrice).toBe(60);
+    expect((await dependencies.orders.findById(before.id))?.totalPrice).toBe(99.5);
+  });
+
+  it('when an older or repeated announcement arrives, then the newer price stays', async () => {
+    const { dependencies, prices } = inMemoryDependencies();
+    await applyProductChange(productChangedEvent('prod1', 60, { sequence: 3 }), dependencies);
+    await applyProductChange(productChangedEvent('prod1', 55, { sequence: 2 }), dependencies);
+    await applyProductChange(productChangedEvent('prod1', 70, { sequence: 3 }), dependencies);
+    expect(prices.states.get('prod1')).toMatchObject({ price: 60, version: 3 });
+  });
+
+  it('when a product is new, then the list gets it', async () => {
+    const { dependencies, prices } = inMemoryDependencies();
+    await applyProductChange(
+      productChangedEvent('cable', 9.99, { name: 'Cable', currency: 'GBP' }),
+      dependencies,
+    );
+    expect(prices.states.get('cable')).toMatchObject({
+      productId: 'cable',
+      name: 'Cable',
+      price: 9.99,
+      currency: 'GBP',
+      version: 1,
+    });
+  });
+});
+
 describe('cancelOrder', () => {
   it('when a PENDING order is cancelled twice, then it is CANCELLED once, with one event', async () => {
     const { dependencies, orders, statusesReached } = inMemoryDependencies();
@@ -114,7 +304,13 @@ describe('cancelOrder', () => {
     expect(again).toEqual(cancelled);
     expect(orders.events.map((event) => event.eventType)).toEqual([
       'order.created',
+      'order.expiry.due',
       'order.status.updated',
+    ]);
+    const announcement = orders.events[2];
+    expect(cancelled.history.map(({ status, eventId }) => ({ status, eventId }))).toEqual([
+      { status: 'PENDING', eventId: orders.events[0].eventId },
+      { status: 'CANCELLED', eventId: announcement.eventId },
     ]);
     expect(statusesReached.map(({ status }) => status)).toEqual(['PENDING', 'CANCELLED']);
   });
@@ -128,13 +324,22 @@ describe('cancelOrder', () => {
 });
 
 describe('applyInventoryResult', () => {
-  it('when the stock was reserved, then the order is CONFIRMED and cannot be cancelled', async () => {
+  it('when the stock was reserved, then the order is CONFIRMED, with the answer in its history, and cannot be cancelled', async () => {
     const { dependencies, orders } = inMemoryDependencies();
     const { order } = await placeOrder(request, dependencies, context);
+    const answer = inventoryStatusUpdatedEvent(order.id, 'SUCCESS');
 
-    await applyInventoryResult(inventoryStatusUpdatedEvent(order.id, 'SUCCESS'), dependencies);
+    await applyInventoryResult(answer, dependencies);
 
-    expect(orders.states.get(order.id)?.status).toBe('CONFIRMED');
+    const confirmed = orders.states.get(order.id);
+    expect(confirmed?.status).toBe('CONFIRMED');
+    expect(confirmed?.history[1]).toEqual({
+      status: 'CONFIRMED',
+      at: confirmed?.updatedAt,
+      eventId: answer.eventId,
+      eventType: 'inventory.status.updated',
+      source: 'inventory-service',
+    });
     await expect(cancelOrder(order.id, dependencies, 'correlation-2')).rejects.toThrow(
       OrderNotCancellableError,
     );
@@ -151,7 +356,66 @@ describe('applyInventoryResult', () => {
       status: 'CANCELLED',
       statusReason: CANCELLED_BY_CUSTOMER,
     });
-    expect(orders.events).toHaveLength(2);
+    expect(orders.events).toHaveLength(3);
     expect(statusesReached.map(({ status }) => status)).toEqual(['PENDING', 'CANCELLED']);
+  });
+});
+
+describe('expireOrder', () => {
+  it('when the timer of a PENDING order is due, then it is CANCELLED as expired, once', async () => {
+    const { dependencies, orders, statusesReached } = inMemoryDependencies();
+    const { order } = await placeOrder(request, dependencies, context);
+    const timer = expiryOf(orders, order.id);
+
+    await expireOrder(timer, dependencies);
+    await expireOrder(timer, dependencies);
+
+    const expired = orders.states.get(order.id);
+    expect(expired).toMatchObject({
+      status: 'CANCELLED',
+      statusReason: 'Expired: not confirmed within 15 minutes',
+    });
+    expect(expired?.history[1]).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'Expired: not confirmed within 15 minutes',
+      eventId: timer.eventId,
+      eventType: 'order.expiry.due',
+      source: 'order-service',
+    });
+    expect(orders.events.filter((event) => event.eventType === 'order.status.updated')).toEqual([
+      expect.objectContaining({
+        causationId: timer.eventId,
+        data: expect.objectContaining({ status: 'CANCELLED', previousStatus: 'PENDING' }),
+      }),
+    ]);
+    expect(statusesReached.map(({ status }) => status)).toEqual(['PENDING', 'CANCELLED']);
+  });
+
+  it('when the order was confirmed first, then the timer changes nothing, and a late answer changes nothing after it', async () => {
+    const { dependencies, orders } = inMemoryDependencies();
+    const { order: confirmed } = await placeOrder(request, dependencies, context);
+    await applyInventoryResult(inventoryStatusUpdatedEvent(confirmed.id, 'SUCCESS'), dependencies);
+    await expireOrder(expiryOf(orders, confirmed.id), dependencies);
+    expect(orders.states.get(confirmed.id)?.status).toBe('CONFIRMED');
+
+    const { order: expired } = await placeOrder(request, dependencies, context);
+    await expireOrder(expiryOf(orders, expired.id), dependencies);
+    await applyInventoryResult(inventoryStatusUpdatedEvent(expired.id, 'SUCCESS'), dependencies);
+    expect(orders.states.get(expired.id)?.status).toBe('CANCELLED');
+    expect(orders.states.get(expired.id)?.history).toHaveLength(2);
+  });
+
+  it('when the timer names an order that is gone, then nothing happens', async () => {
+    const { dependencies, orders } = inMemoryDependencies();
+    const timer = createEvent({
+      eventType: 'order.expiry.due',
+      source: 'order-service',
+      aggregateId: 'gone',
+      sequence: 2,
+      correlationId: 'c',
+      data: { orderId: 'gone', dueAt: new Date().toISOString() },
+    });
+    await expireOrder(timer, dependencies);
+    expect(orders.states.size).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { EventBus } from '@ecommerce/shared';
+import { announceCatalogue } from '../../domain/announce-catalogue';
 import type { InventoryDependencies } from '../../domain/inventory-ports';
 import { reserveStock } from '../../domain/reserve-stock';
 import { settleReservation } from '../../domain/settle-reservation';
@@ -12,4 +13,5 @@ export function subscribeInventoryHandlers(bus: EventBus, dependencies: Inventor
     lane: 'settlement',
     weight: 3,
   });
+  bus.subscribe('catalogue.requested', (event) => announceCatalogue(event, dependencies));
 }

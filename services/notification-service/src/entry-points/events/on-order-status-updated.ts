@@ -14,6 +14,7 @@ export function onOrderStatusUpdated(
         status: data.status,
         ...(data.reason !== undefined && { reason: data.reason }),
         totalPrice: data.totalPrice,
+        currency: data.currency,
         ...(data.contact && { contact: data.contact }),
       },
       dependencies,

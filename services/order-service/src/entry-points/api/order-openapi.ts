@@ -7,29 +7,46 @@ import {
   unavailableResponse,
 } from '@ecommerce/shared';
 import { SERVICE_NAME } from '../../config';
-import type { Order } from '../../domain/order';
+import { amountSchema, currencySchema, productIdSchema } from '@ecommerce/shared';
+import type { HistoryEntry, OrderView } from '../../domain/order';
+import type { PriceView } from './price-routes';
 import {
   idempotencyKeyHeader,
   listOrdersQuery,
+  listPricesQuery,
   newOrderBody,
   orderIdParam,
+  productIdParam,
 } from './order-request-schemas';
 
 // The order routes (order-routes.ts) for the API document. Requests are described by the schemas
 // that validate them; an order's fields that came in with its request by those schemas too.
 
-const orderSchema = Joi.object<Order>({
+const statusSchema = listOrdersQuery.extract('status').required();
+
+const orderSchema = Joi.object<OrderView>({
   id: orderIdParam.required(),
   userId: newOrderBody.extract('userId'),
-  products: newOrderBody.extract('products'),
-  totalPrice: newOrderBody.extract('totalPrice'),
-  contact: newOrderBody.extract('contact'),
-  status: listOrdersQuery
-    .extract('status')
+  products: Joi.array()
+    .items(
+      Joi.object({
+        productId: productIdSchema.required(),
+        quantity: Joi.number().integer().min(1).required(),
+        unitPrice: amountSchema
+          .required()
+          .description("The product's price when the order was placed"),
+      }),
+    )
+    .required(),
+  totalPrice: amountSchema
     .required()
-    .description('PENDING, then exactly one of CONFIRMED or CANCELLED'),
+    .description('Σ quantity × unitPrice, summed exactly (in minor units)'),
+  currency: currencySchema.required(),
+  contact: newOrderBody.extract('contact'),
+  status: statusSchema.description('PENDING, then exactly one of CONFIRMED or CANCELLED'),
   statusReason: Joi.string().description(
-    'Why the order was cancelled, e.g. "Insufficient inventory for product prod2: requested 2, available 0"',
+    'Why the order was cancelled, e.g. "Insufficient inventory for product prod2: requested 2, ' +
+      'available 0" or "Expired: not confirmed within 15 minutes"',
   ),
   createdAt: Joi.string().isoDate().required(),
   updatedAt: Joi.string().isoDate().required(),
@@ -39,6 +56,40 @@ const orderPageSchema = Joi.object({
   items: Joi.array().items(orderSchema).required().description('Newest first'),
   ...listPageKeys('orders'),
 }).id('OrderPage');
+
+const historySchema = Joi.object<{ items: HistoryEntry[] }>({
+  items: Joi.array()
+    .items(
+      Joi.object<HistoryEntry>({
+        status: statusSchema,
+        at: Joi.string().isoDate().required(),
+        reason: Joi.string(),
+        eventId: Joi.string().required(),
+        eventType: Joi.string()
+          .required()
+          .description(
+            'order.created (placed), inventory.status.updated (the inventory answered), ' +
+              "order.expiry.due (expired), order.status.updated (the customer's cancellation)",
+          ),
+        source: Joi.string().required().description('The service that published the event'),
+      }),
+    )
+    .required()
+    .description('Oldest first: the placement, then each status change'),
+}).id('OrderHistory');
+
+const priceSchema = Joi.object<PriceView>({
+  productId: productIdParam.required(),
+  name: Joi.string().required(),
+  price: amountSchema.required(),
+  currency: currencySchema.required(),
+  updatedAt: Joi.string().isoDate().required().description('When this service learnt the price'),
+}).id('Price');
+
+const pricePageSchema = Joi.object({
+  items: Joi.array().items(priceSchema).required().description('By product id'),
+  ...listPageKeys('products'),
+}).id('PricePage');
 
 const orderNotFound = errorResponse('No order has this id', ['ORDER_NOT_FOUND']);
 
@@ -57,9 +108,15 @@ export const orderOperations: readonly ApiOperation[] = [
         description: 'The order an earlier request with the same Idempotency-Key and body placed',
         body: orderSchema,
       },
-      409: errorResponse('The Idempotency-Key was used with another body', [
-        'IDEMPOTENCY_KEY_REUSED',
-      ]),
+      400: errorResponse(
+        'A product is not in the price list, or the products are priced in different currencies',
+        ['UNKNOWN_PRODUCT', 'MIXED_CURRENCIES'],
+      ),
+      409: errorResponse(
+        'The Idempotency-Key was used with another body, or `totalPrice` is not the total at ' +
+          'current prices (`error.details`: the current `totalPrice` and `currency`)',
+        ['IDEMPOTENCY_KEY_REUSED', 'PRICE_CHANGED'],
+      ),
       503: unavailableResponse('database'),
     },
   },
@@ -89,6 +146,20 @@ export const orderOperations: readonly ApiOperation[] = [
     },
   },
   {
+    operationId: 'getOrderHistory',
+    method: 'get',
+    path: '/api/orders/:id/history',
+    tag: 'orders',
+    summary:
+      'How an order got where it is: its placement and each status change, with the event behind it',
+    params: { id: orderIdParam },
+    responses: {
+      200: { description: "The order's history", body: historySchema },
+      404: orderNotFound,
+      503: unavailableResponse('database'),
+    },
+  },
+  {
     operationId: 'cancelOrder',
     method: 'delete',
     path: '/api/orders/:id',
@@ -102,13 +173,42 @@ export const orderOperations: readonly ApiOperation[] = [
       503: unavailableResponse('database'),
     },
   },
+  {
+    operationId: 'listPrices',
+    method: 'get',
+    path: '/api/prices',
+    tag: 'prices',
+    summary: 'The price list orders are priced with, by product id; `search` finds by id or name',
+    description:
+      "The service's copy of the inventory's catalogue, kept from its `product.changed` events.",
+    query: listPricesQuery,
+    responses: {
+      200: { description: 'A page of the price list', body: pricePageSchema },
+      503: unavailableResponse('database'),
+    },
+  },
+  {
+    operationId: 'getPrice',
+    method: 'get',
+    path: '/api/prices/:productId',
+    tag: 'prices',
+    summary: "One product's price, as a new order gets it",
+    params: { productId: productIdParam },
+    responses: {
+      200: { description: 'The price', body: priceSchema },
+      404: errorResponse('The price list has no such product', ['PRODUCT_NOT_FOUND']),
+      503: unavailableResponse('database'),
+    },
+  },
 ];
 
 export const orderApiDocument = serviceApiDocument({
   service: SERVICE_NAME,
   version: '1.0.0',
   summary:
-    'Orders: placed over HTTP, then confirmed or cancelled by the inventory through events ' +
-    '(`order.created`, `inventory.status.updated`, `order.status.updated`).',
+    'Orders: priced from the price list (kept from `product.changed`), placed over HTTP, then ' +
+    'confirmed or cancelled by the inventory through events (`order.created`, ' +
+    '`inventory.status.updated`, `order.status.updated`), or cancelled as expired when still ' +
+    'PENDING after ORDER_PENDING_TIMEOUT_MS.',
   operations: orderOperations,
 });

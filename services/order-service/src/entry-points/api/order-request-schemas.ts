@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import type { Page } from '@ecommerce/shared';
-import { paginationKeys, productIdSchema } from '@ecommerce/shared';
+import { amountSchema, paginationKeys, productIdSchema, productSearchKey } from '@ecommerce/shared';
 import type { NewOrderRequest } from '../../domain/order';
 import type { OrderFilter } from '../../domain/order-ports';
 
@@ -25,7 +25,9 @@ export const newOrderBody = Joi.object<NewOrderRequest>({
     .messages({ 'array.unique': 'products lists product {#value.productId} twice' })
     .description('The order lines; no two of them with the same productId')
     .required(),
-  totalPrice: strictNumber().min(0).max(1_000_000_000).required(),
+  totalPrice: amountSchema.description(
+    'The total the customer was shown; when it is not the total at current prices, the order is refused (409 PRICE_CHANGED). Optional: the service prices every order itself',
+  ),
   contact: Joi.object({
     email: Joi.string().email({ tlds: false }).max(254),
     phone: Joi.string()
@@ -33,6 +35,10 @@ export const newOrderBody = Joi.object<NewOrderRequest>({
       .messages({ 'string.pattern.base': 'contact.phone must be E.164: + and 8 to 15 digits' })
       .description('E.164: + and 8 to 15 digits'),
   }).description('Where the customer hears about the order; without it, the log records it'),
+});
+
+export const productIdParam = productIdSchema.messages({
+  'string.pattern.name': 'Product id must be 1 to 64 letters, digits, "_", "-" or "."',
 });
 
 export const orderIdParam = Joi.string()
@@ -47,6 +53,11 @@ export const idempotencyKeyHeader = Joi.string()
     'Kept at least 24 h: the same key with the same body answers the same order (200), with ' +
       'another body a 409',
   );
+
+export const listPricesQuery = Joi.object<{ search?: string } & Page>({
+  ...productSearchKey,
+  ...paginationKeys,
+});
 
 export const listOrdersQuery = Joi.object<OrderFilter & Page>({
   userId: Joi.string().min(1).max(100),

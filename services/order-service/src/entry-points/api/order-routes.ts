@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { currentCorrelationId, validate, validateBody } from '@ecommerce/shared';
 import { cancelOrder } from '../../domain/cancel-order';
 import { OrderNotFoundError } from '../../domain/order-errors';
+import type { Order, OrderView } from '../../domain/order';
 import type { OrderDependencies } from '../../domain/order-ports';
 import { placeOrder } from '../../domain/place-order';
 import {
@@ -22,7 +23,7 @@ export function orderRouter(dependencies: OrderDependencies): Router {
       correlationId: currentCorrelationId(),
       ...(key !== undefined && { idempotency: { key, fingerprint: fingerprintOf(req.body) } }),
     });
-    res.status(created ? 201 : 200).json(order);
+    res.status(created ? 201 : 200).json(viewOf(order));
   });
 
   router.get('/orders', async (req, res) => {
@@ -35,15 +36,27 @@ export function orderRouter(dependencies: OrderDependencies): Router {
     const id = validate(orderIdParam, req.params.id, 'Order id');
     const order = await dependencies.orders.findById(id);
     if (!order) throw new OrderNotFoundError(id);
-    res.json(order);
+    res.json(viewOf(order));
+  });
+
+  router.get('/orders/:id/history', async (req, res) => {
+    const id = validate(orderIdParam, req.params.id, 'Order id');
+    const order = await dependencies.orders.findById(id);
+    if (!order) throw new OrderNotFoundError(id);
+    res.json({ items: order.history });
   });
 
   router.delete('/orders/:id', async (req, res) => {
     const id = validate(orderIdParam, req.params.id, 'Order id');
-    res.json(await cancelOrder(id, dependencies, currentCorrelationId()));
+    res.json(viewOf(await cancelOrder(id, dependencies, currentCorrelationId())));
   });
 
   return router;
+}
+
+/** An order as the routes answer it: its history has a route of its own. */
+function viewOf({ history, ...order }: Order): OrderView {
+  return order;
 }
 
 /** Bodies that are equal as parsed JSON get the same fingerprint, whatever their key order. */
