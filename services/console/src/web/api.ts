@@ -3,7 +3,7 @@ import { ApiError, describeFailure } from './api-errors';
 export type ServiceName = 'order-service' | 'inventory-service' | 'notification-service';
 
 export interface CallOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** The admin token, sent as `Authorization: Bearer …` when given. */
   token?: string;
@@ -51,6 +51,7 @@ export async function callService<T>(
 export interface OrderLine {
   productId: string;
   quantity: number;
+  unitPrice: number;
 }
 
 export interface Order {
@@ -58,6 +59,7 @@ export interface Order {
   userId: string;
   products: OrderLine[];
   totalPrice: number;
+  currency: string;
   contact?: { email?: string; phone?: string };
   status: 'PENDING' | 'CONFIRMED' | 'CANCELLED';
   statusReason?: string;
@@ -65,9 +67,21 @@ export interface Order {
   updatedAt: string;
 }
 
+/** One step of an order's history, with the event behind it. */
+export interface HistoryEntry {
+  status: Order['status'];
+  at: string;
+  reason?: string;
+  eventId: string;
+  eventType: string;
+  source: string;
+}
+
 export interface Product {
   productId: string;
   name: string;
+  price: number;
+  currency: string;
   available: number;
   reserved: number;
   updatedAt: string;
@@ -96,4 +110,6 @@ export interface DeadLetter {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** false when more than `total` match (the services count up to a limit). */
+  totalIsExact?: boolean;
 }

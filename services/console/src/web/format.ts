@@ -5,7 +5,7 @@ export function formatTime(iso: string | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { hour12: false });
 }
 
-/** A price with two decimals (products have no currency yet). */
-export function formatPrice(value: number): string {
-  return value.toFixed(2);
+/** An amount with two decimals and its currency: `999.99 EUR`. */
+export function formatPrice(value: number, currency: string): string {
+  return `${value.toFixed(2)} ${currency}`;
 }

@@ -1,13 +1,20 @@
-/** What the order form holds: strings, as the inputs give them. */
-export interface OrderFormLine {
+/** A product as the order service prices it (its price list, `GET /api/prices`). */
+export interface PricedProduct {
   productId: string;
+  name: string;
+  price: number;
+  currency: string;
+}
+
+/** One line of the order form: the product chosen (none yet), and the quantity as typed. */
+export interface OrderFormLine {
+  product?: PricedProduct;
   quantity: string;
 }
 
 export interface OrderForm {
   userId: string;
   lines: OrderFormLine[];
-  totalPrice: string;
   email: string;
   phone: string;
 }
@@ -15,14 +22,38 @@ export interface OrderForm {
 export interface OrderRequest {
   userId: string;
   products: Array<{ productId: string; quantity: number }>;
+  /** The total the form showed: the service refuses the order when its prices differ now. */
   totalPrice: number;
   contact?: { email?: string; phone?: string };
 }
 
-export const EMPTY_LINE: OrderFormLine = { productId: '', quantity: '1' };
+export const EMPTY_LINE: OrderFormLine = { quantity: '1' };
 
 export function emptyOrderForm(): OrderForm {
-  return { userId: '', lines: [{ ...EMPTY_LINE }], totalPrice: '0', email: '', phone: '' };
+  return { userId: '', lines: [{ ...EMPTY_LINE }], email: '', phone: '' };
+}
+
+/** What the form's lines cost, as the service will compute it: in minor units, then decimals. */
+export type FormTotal =
+  { totalPrice: number; currency: string } | { problem: string } | { empty: true };
+
+export function totalOf(lines: OrderFormLine[]): FormTotal {
+  const priced = lines.flatMap(({ product, quantity }) => {
+    const units = Number(quantity);
+    return product && Number.isInteger(units) && units > 0 ? [{ product, units }] : [];
+  });
+  if (priced.length === 0) return { empty: true };
+  const currencies = [...new Set(priced.map(({ product }) => product.currency))];
+  if (currencies.length > 1) {
+    return {
+      problem: `The products are priced in ${currencies.join(' and ')}: one currency an order.`,
+    };
+  }
+  const minor = priced.reduce(
+    (sum, { product, units }) => sum + units * Math.round(product.price * 100),
+    0,
+  );
+  return { totalPrice: minor / 100, currency: currencies[0] };
 }
 
 /**
@@ -35,17 +66,16 @@ export function orderRequestOf(form: OrderForm): { request: OrderRequest } | { p
   const products: OrderRequest['products'] = [];
   for (const [index, line] of form.lines.entries()) {
     const which = form.lines.length > 1 ? ` on line ${index + 1}` : '';
-    if (!line.productId) return { problem: `Choose a product${which}.` };
+    if (!line.product) return { problem: `Choose a product${which}.` };
     const quantity = Number(line.quantity);
     if (!Number.isInteger(quantity) || quantity < 1) {
       return { problem: `The quantity${which} must be a whole number of at least 1.` };
     }
-    products.push({ productId: line.productId, quantity });
+    products.push({ productId: line.product.productId, quantity });
   }
-  const totalPrice = Number(form.totalPrice);
-  if (form.totalPrice.trim() === '' || !Number.isFinite(totalPrice) || totalPrice < 0) {
-    return { problem: 'The total must be a number of at least 0.' };
-  }
+  const total = totalOf(form.lines);
+  if ('problem' in total) return total;
+  if ('empty' in total) return { problem: 'Choose a product.' };
   const email = form.email.trim();
   const phone = form.phone.trim();
   const contact = { ...(email && { email }), ...(phone && { phone }) };
@@ -53,7 +83,7 @@ export function orderRequestOf(form: OrderForm): { request: OrderRequest } | { p
     request: {
       userId,
       products,
-      totalPrice,
+      totalPrice: total.totalPrice,
       ...(Object.keys(contact).length > 0 && { contact }),
     },
   };

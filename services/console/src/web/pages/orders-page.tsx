@@ -13,11 +13,7 @@ export function OrdersPage({ token }: { token: string }) {
     <>
       <h1>Orders</h1>
       <div className="columns">
-        <PlaceOrderForm
-          products={latest.products}
-          productsProblem={latest.productsProblem}
-          onPlaced={latest.showPlaced}
-        />
+        <PlaceOrderForm onPlaced={latest.showPlaced} />
         {selectedId && (
           <OrderDetail
             orderId={selectedId}

@@ -2,7 +2,10 @@ import { Problem } from '../../components/problem';
 import { formatPrice, formatTime } from '../../format';
 import { useOrderDetail } from './use-orders';
 
-/** One order, live, with the notifications sent about it (those need the admin token). */
+/**
+ * One order, live, with its history (how it got where it is) and the notifications sent about
+ * it (those need the admin token).
+ */
 export function OrderDetail({
   orderId,
   token,
@@ -12,7 +15,7 @@ export function OrderDetail({
   token: string;
   onClose: () => void;
 }) {
-  const { order, notifications } = useOrderDetail(orderId, token);
+  const { order, history, notifications } = useOrderDetail(orderId, token);
   const current = order.data;
 
   return (
@@ -38,13 +41,14 @@ export function OrderDetail({
             <ul>
               {current.products.map((line) => (
                 <li key={line.productId}>
-                  {line.quantity} × {line.productId}
+                  {line.quantity} × {line.productId} at{' '}
+                  {formatPrice(line.unitPrice, current.currency)}
                 </li>
               ))}
             </ul>
           </dd>
           <dt>Total</dt>
-          <dd>{formatPrice(current.totalPrice)}</dd>
+          <dd>{formatPrice(current.totalPrice, current.currency)}</dd>
           <dt>Contact</dt>
           <dd>
             {[current.contact?.email, current.contact?.phone].filter(Boolean).join(', ') || 'none'}
@@ -55,6 +59,17 @@ export function OrderDetail({
           <dd>{formatTime(current.updatedAt)}</dd>
         </dl>
       )}
+      <h3>History</h3>
+      <Problem text={history.error} />
+      <ol aria-label="History">
+        {(history.data?.items ?? []).map((entry) => (
+          <li key={entry.eventId}>
+            {`${entry.status}${entry.reason ? ` (${entry.reason})` : ''}, ${formatTime(entry.at)}: `}
+            <span className="mono">{entry.eventType}</span>
+            {` from ${entry.source}`}
+          </li>
+        ))}
+      </ol>
       <h3>Notifications</h3>
       {!token ? (
         <p>Enter the admin token to see them.</p>

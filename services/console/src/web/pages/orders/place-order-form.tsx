@@ -1,24 +1,22 @@
-import { useId, useState } from 'react';
-import { messageOf } from '../../api-errors';
+import { useState } from 'react';
+import { ApiError, messageOf } from '../../api-errors';
 import type { FormEvent } from 'react';
-import type { Order, Product } from '../../api';
+import type { Order } from '../../api';
 import { callService } from '../../api';
 import { Problem } from '../../components/problem';
-import type { OrderForm } from '../../order-form';
-import { EMPTY_LINE, emptyOrderForm, orderRequestOf } from '../../order-form';
+import { formatPrice } from '../../format';
+import type { OrderForm, OrderFormLine, PricedProduct } from '../../order-form';
+import { EMPTY_LINE, emptyOrderForm, orderRequestOf, totalOf } from '../../order-form';
+import { ProductPicker } from './product-picker';
 
-/** Places an order of one or more lines; a repeated submission makes no second order. */
-export function PlaceOrderForm({
-  products,
-  productsProblem,
-  onPlaced,
-}: {
-  products: Product[];
-  productsProblem: string | undefined;
-  onPlaced: (order: Order) => void;
-}) {
-  const formId = useId();
+/**
+ * Places an order of one or more lines, each product found by name or id with its price, and the
+ * total computed as the order service will; a repeated submission makes no second order.
+ */
+export function PlaceOrderForm({ onPlaced }: { onPlaced: (order: Order) => void }) {
   const [form, setForm] = useState<OrderForm>(emptyOrderForm);
+  // Each picker keeps what was typed in it: a new key starts a line afresh.
+  const [lineKeys, setLineKeys] = useState<number[]>([0]);
   // One key per submission: a second click, or a retry after a lost answer, makes no second order.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const [problem, setProblem] = useState<string>();
@@ -29,10 +27,35 @@ export function PlaceOrderForm({
     setForm((current) => ({ ...current, ...patch }));
     setIdempotencyKey(crypto.randomUUID()); // another request: another key
   };
-  const changeLine = (index: number, patch: Partial<OrderForm['lines'][number]>) =>
-    change({
-      lines: form.lines.map((line, at) => (at === index ? { ...line, ...patch } : line)),
-    });
+  const changeLine = (index: number, patch: Partial<OrderFormLine>) => {
+    setForm((current) => ({
+      ...current,
+      lines: current.lines.map((line, at) => (at === index ? { ...line, ...patch } : line)),
+    }));
+    setIdempotencyKey(crypto.randomUUID());
+  };
+  const addLine = () => {
+    change({ lines: [...form.lines, { ...EMPTY_LINE }] });
+    setLineKeys((keys) => [...keys, Math.max(...keys) + 1]);
+  };
+
+  /** After a 409 PRICE_CHANGED: the chosen products at their prices now, so the total shows it. */
+  const refreshPrices = async () => {
+    const lines = await Promise.all(
+      form.lines.map(async (line) =>
+        line.product
+          ? {
+              ...line,
+              product: await callService<PricedProduct>(
+                'order-service',
+                `/api/prices/${encodeURIComponent(line.product.productId)}`,
+              ),
+            }
+          : line,
+      ),
+    );
+    change({ lines });
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -54,6 +77,9 @@ export function PlaceOrderForm({
       onPlaced(order);
     } catch (error) {
       setProblem(messageOf(error));
+      if (error instanceof ApiError && error.code === 'PRICE_CHANGED') {
+        await refreshPrices().catch(() => undefined);
+      }
     } finally {
       setPlacing(false);
     }
@@ -68,25 +94,13 @@ export function PlaceOrderForm({
       </label>
       {form.lines.map((line, index) => {
         const suffix = index === 0 ? '' : ` ${index + 1}`;
-        // The label stands beside its list, not around it: its name is then just "Product".
-        const productField = `${formId}-product-${index}`;
         return (
-          <div className="line" key={index}>
-            <div className="field">
-              <label htmlFor={productField}>{`Product${suffix}`}</label>
-              <select
-                id={productField}
-                value={line.productId}
-                onChange={(event) => changeLine(index, { productId: event.target.value })}
-              >
-                <option value="">Choose…</option>
-                {products.map((product) => (
-                  <option key={product.productId} value={product.productId}>
-                    {`${product.name} (${product.productId}): ${product.available} available`}
-                  </option>
-                ))}
-              </select>
-            </div>
+          <div className="line" key={lineKeys[index]}>
+            <ProductPicker
+              label={`Product${suffix}`}
+              chosen={line.product}
+              onChoose={(product) => changeLine(index, { product })}
+            />
             <label>
               {`Quantity${suffix}`}
               <input
@@ -100,31 +114,39 @@ export function PlaceOrderForm({
           </div>
         );
       })}
-      <button type="button" onClick={() => change({ lines: [...form.lines, { ...EMPTY_LINE }] })}>
+      <button type="button" onClick={addLine}>
         Add line
       </button>
-      <label>
-        Total
-        <input
-          type="number"
-          min={0}
-          step="0.01"
-          value={form.totalPrice}
-          onChange={(event) => change({ totalPrice: event.target.value })}
-        />
-      </label>
+      <FormTotal lines={form.lines} />
       <ContactField field="email" form={form} change={change} />
       <ContactField field="phone" form={form} change={change} />
       <button type="submit" className="primary" disabled={placing}>
         Place order
       </button>
-      <Problem text={problem ?? productsProblem} />
+      <Problem text={problem} />
       {placed && !problem && (
         <p role="status" className="ok">
           Order <span className="mono">{placed.id}</span> placed.
         </p>
       )}
     </form>
+  );
+}
+
+/** The total as the order service will compute it, from the prices shown. */
+function FormTotal({ lines }: { lines: OrderFormLine[] }) {
+  const total = totalOf(lines);
+  return (
+    <p className="total">
+      Total:{' '}
+      <output aria-label="Total">
+        {'totalPrice' in total
+          ? formatPrice(total.totalPrice, total.currency)
+          : 'problem' in total
+            ? total.problem
+            : '–'}
+      </output>
+    </p>
   );
 }
 

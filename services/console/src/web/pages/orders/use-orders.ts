@@ -1,12 +1,12 @@
 import { useCallback, useState } from 'react';
 import { messageOf } from '../../api-errors';
-import type { Notification, Order, Page, Product } from '../../api';
+import type { HistoryEntry, Notification, Order, Page } from '../../api';
 import { callService } from '../../api';
 import { usePolling } from '../../use-polling';
 
 const REFRESH_MS = 1_000;
 
-/** The latest orders, live, filtered by status; cancelling one; the products to order from. */
+/** The latest orders, live, filtered by status; cancelling one. */
 export function useLatestOrders() {
   const [statusFilter, setStatusFilter] = useState('');
   const [justPlaced, setJustPlaced] = useState<Order>();
@@ -21,11 +21,6 @@ export function useLatestOrders() {
     [statusFilter],
   );
   const orders = usePolling(loadOrders, REFRESH_MS);
-  const loadProducts = useCallback(
-    () => callService<{ items: Product[] }>('inventory-service', '/api/inventory'),
-    [],
-  );
-  const products = usePolling(loadProducts, 5 * REFRESH_MS);
 
   const listed = orders.data?.items ?? [];
   // The order just placed shows at once, as PENDING, until the next load lists it.
@@ -61,18 +56,25 @@ export function useLatestOrders() {
     problem: orders.error ?? actionProblem,
     cancel,
     showPlaced,
-    products: products.data?.items ?? [],
-    productsProblem: products.error,
   };
 }
 
-/** One order, live, and (with the admin token) the notifications sent about it. */
+/** One order and its history, live, and (with the admin token) the notifications sent about it. */
 export function useOrderDetail(orderId: string, token: string) {
   const loadOrder = useCallback(
     () => callService<Order>('order-service', `/api/orders/${encodeURIComponent(orderId)}`),
     [orderId],
   );
   const order = usePolling(loadOrder, REFRESH_MS);
+  const loadHistory = useCallback(
+    () =>
+      callService<{ items: HistoryEntry[] }>(
+        'order-service',
+        `/api/orders/${encodeURIComponent(orderId)}/history`,
+      ),
+    [orderId],
+  );
+  const history = usePolling(loadHistory, REFRESH_MS);
   const loadNotifications = useCallback(
     () =>
       token
@@ -85,5 +87,5 @@ export function useOrderDetail(orderId: string, token: string) {
     [orderId, token],
   );
   const notifications = usePolling(loadNotifications, 2 * REFRESH_MS);
-  return { order, notifications };
+  return { order, history, notifications };
 }
