@@ -1,0 +1,164 @@
+import { MongoClient } from 'mongodb';
+import { eventually } from '@ecommerce/shared/testing';
+import { call } from './support/http';
+import { System } from './support/system';
+
+/**
+ * Prices and expiry across the three services as processes: an order service that starts on an
+ * empty database catches up with the catalogue; an order nobody answers expires, releases what
+ * it holds and is notified once; an inventory answer racing the expiry ends in one final status.
+ */
+const PENDING_TIMEOUT_MS = 2000;
+
+let system: System;
+
+beforeAll(async () => {
+  system = await System.start('e2e-expiry', {
+    env: { 'order-service': { ORDER_PENDING_TIMEOUT_MS: String(PENDING_TIMEOUT_MS) } },
+  });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+async function place(userId: string, products: Array<{ productId: string; quantity: number }>) {
+  const placed = await call('POST', system.orders(), { body: { userId, products } });
+  expect(placed.status).toBe(201);
+  return placed.body as { id: string; totalPrice: number; createdAt: string };
+}
+
+async function finalOf(orderId: string) {
+  return eventually(
+    async () => {
+      const { body } = await call('GET', system.orders(`/${orderId}`));
+      expect(body.status).not.toBe('PENDING');
+      return body;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+async function notificationsOf(orderId: string) {
+  const { body } = await call('GET', system.notifications(`?orderId=${orderId}`), { admin: true });
+  return body.items as Array<{ template: string; status: string }>;
+}
+
+describe('when a price changes', () => {
+  it('then orders placed after get it, and one placed before keeps its own', async () => {
+    const productId = await system.createProduct(10, 4.2);
+    const before = await place('price-change', [{ productId, quantity: 2 }]);
+    expect(before.totalPrice).toBe(8.4);
+
+    await call('PATCH', system.inventory(`/${productId}`), { admin: true, body: { price: 5 } });
+    await system.priceKnown(productId, 5);
+    const after = await place('price-change', [{ productId, quantity: 2 }]);
+
+    expect(after.totalPrice).toBe(10);
+    expect((await finalOf(before.id)).totalPrice).toBe(8.4);
+    const stale = await call('POST', system.orders(), {
+      body: { userId: 'price-change', products: [{ productId, quantity: 2 }], totalPrice: 8.4 },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({
+      code: 'PRICE_CHANGED',
+      details: { totalPrice: 10, currency: 'EUR' },
+    });
+  });
+});
+
+describe('when the order service starts on an empty database', () => {
+  it('then it asks for the catalogue and knows every product within seconds', async () => {
+    const productId = await system.createProduct(3, 7.77);
+    const orderService = system.services['order-service'];
+    expect(await orderService.stop()).toBe(0);
+    const client = await new MongoClient(system.env.mongodbUri('order-service')).connect();
+    try {
+      await client.db().dropDatabase();
+    } finally {
+      await client.close();
+    }
+
+    const started = Date.now();
+    await orderService.start();
+    await system.priceKnown('prod1', 999.99);
+    await system.priceKnown(productId, 7.77);
+    const caughtUpMs = Date.now() - started;
+    expect(caughtUpMs).toBeLessThan(10_000);
+    const { body } = await call('GET', system.prices('?limit=1'));
+    const { body: inventory } = await call('GET', system.inventory('?limit=1'));
+    expect(body.total).toBe(inventory.total);
+    // The README's first curl works again.
+    const laptop = await place('catch-up', [{ productId: 'prod1', quantity: 1 }]);
+    expect(laptop.totalPrice).toBe(999.99);
+  });
+});
+
+describe('when an order gets no answer from the inventory', () => {
+  it('then it expires CANCELLED, the customer is told once, and once the inventory is back nothing stays held', async () => {
+    const productId = await system.createProduct(5);
+    const inventory = system.services['inventory-service'];
+    expect(await inventory.stop()).toBe(0);
+    let placed: { id: string; createdAt: string };
+    try {
+      placed = await place('expiry', [{ productId, quantity: 2 }]);
+      const expired = await finalOf(placed.id);
+      expect(expired).toMatchObject({
+        status: 'CANCELLED',
+        statusReason: 'Expired: not confirmed within 2 seconds',
+      });
+      expect(Date.parse(expired.updatedAt) - Date.parse(placed.createdAt)).toBeGreaterThanOrEqual(
+        PENDING_TIMEOUT_MS,
+      );
+    } finally {
+      await inventory.start();
+    }
+    // Whichever of order.created and the cancellation the inventory takes first, it holds nothing.
+    await eventually(async () => {
+      const { body } = await call('GET', system.inventory(`/${productId}`));
+      expect(body).toMatchObject({ available: 5, reserved: 0 });
+    });
+    await eventually(async () =>
+      expect(await notificationsOf(placed.id)).toEqual([
+        expect.objectContaining({ template: 'order_cancelled', status: 'SENT' }),
+      ]),
+    );
+    const { body: history } = await call('GET', system.orders(`/${placed.id}/history`));
+    expect(history.items.map((item: { eventType: string }) => item.eventType)).toEqual([
+      'order.created',
+      'order.expiry.due',
+    ]);
+  });
+
+  it('then an inventory answer racing the expiry ends each order in one final status, with the stock exact', async () => {
+    const stock = 12;
+    const productId = await system.createProduct(stock);
+    const inventory = system.services['inventory-service'];
+    // Held back for about the timeout, so that answers and expiries arrive together.
+    expect(await inventory.stop()).toBe(0);
+    const placed = await Promise.all(
+      Array.from({ length: 16 }, (_, index) =>
+        place(`race-${index}`, [{ productId, quantity: 1 }]),
+      ),
+    );
+    // Back shortly before the first expiry is due (starting takes about as long again).
+    const firstDue = Math.min(...placed.map(({ createdAt }) => Date.parse(createdAt)));
+    await new Promise((resolve) =>
+      setTimeout(resolve, firstDue + PENDING_TIMEOUT_MS - 500 - Date.now()),
+    );
+    await inventory.start();
+
+    const finals = await Promise.all(placed.map(({ id }) => finalOf(id)));
+    const confirmed = finals.filter((order) => order.status === 'CONFIRMED').length;
+    expect(confirmed).toBeLessThanOrEqual(stock);
+    await eventually(async () => {
+      const { body } = await call('GET', system.inventory(`/${productId}`));
+      expect(body).toMatchObject({ available: stock - confirmed, reserved: 0 });
+    });
+    for (const { id } of placed) {
+      await eventually(async () => expect(await notificationsOf(id)).toHaveLength(1));
+      const { body } = await call('GET', system.orders(`/${id}/history`));
+      expect(body.items).toHaveLength(2); // placed, then one final status
+    }
+  });
+});
