@@ -5,7 +5,7 @@
 // The shared library's floors, bottom first: a folder imports its own floor and the floors below,
 // never one above, so each floor can be read (and tested) without what stands on it.
 const SHARED_FLOORS = [
-  ['errors', 'concurrency', 'config', 'observability', 'logging', 'events'],
+  ['errors', 'concurrency', 'config', 'observability', 'logging', 'money', 'events'],
   ['database'],
   ['messaging'],
   ['aggregates'],

@@ -6,9 +6,11 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { parse } from 'yaml';
 import type { ConfigDefinition } from '@ecommerce/shared';
-import { loadConfig, serviceSettings } from '@ecommerce/shared';
+import { loadConfig } from '@ecommerce/shared';
 import { consoleSettings } from '../../../services/console/src/server/config';
+import { inventoryServiceSettings } from '../../../services/inventory-service/src/config';
 import { notificationServiceSettings } from '../../../services/notification-service/src/config';
+import { orderServiceSettings } from '../../../services/order-service/src/config';
 import { serviceHeapFlags } from '../support/service-heap-flags';
 
 /** The repository's root: the nearest folder above this file that holds package-lock.json. */
@@ -36,12 +38,12 @@ const APP_SERVICES: AppService[] = [
   {
     name: 'order-service',
     hostPort: 3001,
-    settings: serviceSettings({ port: 3001, database: 'order-service' }),
+    settings: orderServiceSettings,
   },
   {
     name: 'inventory-service',
     hostPort: 3002,
-    settings: serviceSettings({ port: 3002, database: 'inventory-service' }),
+    settings: inventoryServiceSettings,
   },
   { name: 'notification-service', hostPort: 3003, settings: notificationServiceSettings },
 ];

@@ -16,9 +16,11 @@ import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { IContainer, IEnvVar, IPodSpec, IProbe } from 'kubernetes-models/v1';
 import type { ConfigDefinition } from '@ecommerce/shared';
-import { loadConfig, serviceSettings } from '@ecommerce/shared';
+import { loadConfig } from '@ecommerce/shared';
 import { consoleSettings } from '../../../services/console/src/server/config';
+import { inventoryServiceSettings } from '../../../services/inventory-service/src/config';
 import { notificationServiceSettings } from '../../../services/notification-service/src/config';
+import { orderServiceSettings } from '../../../services/order-service/src/config';
 import { serviceHeapFlags } from '../support/service-heap-flags';
 
 const MANIFEST_DIR = path.resolve(__dirname, '../../../deploy/kubernetes');
@@ -340,10 +342,10 @@ interface AppService {
 }
 
 const APP_SERVICES: AppService[] = [
-  { name: 'order-service', settings: serviceSettings({ port: 3001, database: 'order-service' }) },
+  { name: 'order-service', settings: orderServiceSettings },
   {
     name: 'inventory-service',
-    settings: serviceSettings({ port: 3002, database: 'inventory-service' }),
+    settings: inventoryServiceSettings,
   },
   { name: 'notification-service', settings: notificationServiceSettings },
 ];
