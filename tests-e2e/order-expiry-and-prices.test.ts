@@ -1,5 +1,6 @@
+import amqp from 'amqplib';
 import { MongoClient } from 'mongodb';
-import { eventually } from '@ecommerce/shared/testing';
+import { EventProbe, eventually } from '@ecommerce/shared/testing';
 import { call } from './support/http';
 import { System } from './support/system';
 
@@ -8,7 +9,8 @@ import { System } from './support/system';
  * empty database catches up with the catalogue; an order nobody answers expires, releases what
  * it holds and is notified once; an inventory answer racing the expiry ends in one final status.
  */
-const PENDING_TIMEOUT_MS = 2000;
+const PENDING_TIMEOUT_MS = 5000;
+const EXPIRED = 'Expired: not confirmed within 5 seconds';
 
 let system: System;
 
@@ -37,6 +39,25 @@ async function finalOf(orderId: string) {
     },
     { timeoutMs: 30_000, intervalMs: 100 },
   );
+}
+
+/** Messages ready in a queue of the system's virtual host. */
+async function messagesIn(queue: string): Promise<number> {
+  const connection = await amqp.connect(system.env.rabbitmqUrl);
+  try {
+    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function purge(queue: string): Promise<void> {
+  const connection = await amqp.connect(system.env.rabbitmqUrl);
+  try {
+    await (await connection.createChannel()).purgeQueue(queue);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function notificationsOf(orderId: string) {
@@ -95,6 +116,40 @@ describe('when the order service starts on an empty database', () => {
 });
 
 describe('when an order gets no answer from the inventory', () => {
+  it('then, its answer lost while the inventory holds its units, it expires and the units go back', async () => {
+    const productId = await system.createProduct(5);
+    const [inventory, orderService] = [
+      system.services['inventory-service'],
+      system.services['order-service'],
+    ];
+    expect(await inventory.stop()).toBe(0);
+    const placed = await place('lost-answer', [{ productId, quantity: 2 }]);
+    const dueAt = Date.parse(placed.createdAt) + PENDING_TIMEOUT_MS;
+    expect(await orderService.stop()).toBe(0);
+    await inventory.start();
+    // The inventory holds the units and has answered; the answer is lost (as if dead-lettered).
+    await eventually(async () => {
+      const { body } = await call('GET', system.inventory(`/${productId}`));
+      expect(body).toMatchObject({ available: 3, reserved: 2 });
+      expect(await messagesIn('order-service')).toBe(1);
+    });
+    await purge('order-service');
+    expect(Date.now()).toBeLessThan(dueAt); // all of it happened before the expiry was due
+    await orderService.start();
+
+    const expired = await finalOf(placed.id);
+    expect(expired).toMatchObject({ status: 'CANCELLED', statusReason: EXPIRED });
+    await eventually(async () => {
+      const { body } = await call('GET', system.inventory(`/${productId}`));
+      expect(body).toMatchObject({ available: 5, reserved: 0 });
+    });
+    await eventually(async () =>
+      expect(await notificationsOf(placed.id)).toEqual([
+        expect.objectContaining({ template: 'order_cancelled', status: 'SENT' }),
+      ]),
+    );
+  });
+
   it('then it expires CANCELLED, the customer is told once, and once the inventory is back nothing stays held', async () => {
     const productId = await system.createProduct(5);
     const inventory = system.services['inventory-service'];
@@ -105,7 +160,7 @@ describe('when an order gets no answer from the inventory', () => {
       const expired = await finalOf(placed.id);
       expect(expired).toMatchObject({
         status: 'CANCELLED',
-        statusReason: 'Expired: not confirmed within 2 seconds',
+        statusReason: EXPIRED,
       });
       expect(Date.parse(expired.updatedAt) - Date.parse(placed.createdAt)).toBeGreaterThanOrEqual(
         PENDING_TIMEOUT_MS,
@@ -159,6 +214,58 @@ describe('when an order gets no answer from the inventory', () => {
       await eventually(async () => expect(await notificationsOf(id)).toHaveLength(1));
       const { body } = await call('GET', system.orders(`/${id}/history`));
       expect(body.items).toHaveLength(2); // placed, then one final status
+    }
+  });
+});
+
+describe('when several order-service instances consume the timers', () => {
+  let replicated: System;
+  let probe: EventProbe;
+
+  beforeAll(async () => {
+    replicated = await System.start('e2e-expiry-replicas', {
+      replicas: 2,
+      env: { 'order-service': { ORDER_PENDING_TIMEOUT_MS: '3000' } },
+    });
+    probe = await EventProbe.connect(replicated.env.rabbitmqUrl, 'ecommerce.events', [
+      'order.status.updated',
+    ]);
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await replicated?.stop();
+  });
+
+  it('then each order expires once, announced once and notified once', async () => {
+    const productId = await replicated.createProduct(10);
+    for (const instance of replicated.instances['inventory-service']) {
+      expect(await instance.stop()).toBe(0);
+    }
+    const orderIds = await Promise.all(
+      Array.from({ length: 10 }, async (_, index) => {
+        const { body } = await call('POST', replicated.orders(), {
+          body: { userId: `replica-expiry-${index}`, products: [{ productId, quantity: 1 }] },
+        });
+        return body.id as string;
+      }),
+    );
+
+    for (const orderId of orderIds) {
+      await eventually(
+        async () => {
+          const { body } = await call('GET', replicated.orders(`/${orderId}`));
+          expect(body.status).toBe('CANCELLED');
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      await eventually(async () => {
+        const { body } = await call('GET', replicated.notifications(`?orderId=${orderId}`), {
+          admin: true,
+        });
+        expect(body.items).toHaveLength(1);
+      });
+      expect(probe.eventsOfType('order.status.updated', orderId)).toHaveLength(1);
     }
   });
 });
