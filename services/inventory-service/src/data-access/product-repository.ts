@@ -31,10 +31,13 @@ const productSchema = aggregateSchema<Omit<StockedProduct, 'productId'>>(
       ],
       default: [],
     },
+    createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'products' },
 );
+// The catalogue's pages, newest first: a sort the database answers from this index.
+productSchema.index({ createdAt: -1, _id: 1 });
 
 /**
  * Stock in MongoDB, one document per product with the holds of its PENDING orders. Every step is
@@ -54,7 +57,7 @@ export class ProductRepository implements ProductRepositoryPort {
     const query: FilterQuery<ProductDocument> = search
       ? { $or: [{ _id: searchPattern(search) }, { name: searchPattern(search) }] }
       : {};
-    const found = await findPage(this.model, query, page, { sort: { _id: 1 }, omit: ['outbox'] });
+    const found = await findPage(this.model, query, page, { omit: ['outbox'] });
     return { ...found, items: found.items.map(toProduct) };
   }
 
@@ -106,6 +109,16 @@ export class ProductRepository implements ProductRepositoryPort {
 }
 
 function toProduct(document: ProductDocument): StockedProduct {
-  const { _id, name, price, currency, available, reserved, holds, updatedAt } = document;
-  return { productId: _id, name, price, currency, available, reserved, holds, updatedAt };
+  const { _id, name, price, currency, available, reserved, holds, createdAt, updatedAt } = document;
+  return {
+    productId: _id,
+    name,
+    price,
+    currency,
+    available,
+    reserved,
+    holds,
+    createdAt,
+    updatedAt,
+  };
 }

@@ -23,6 +23,7 @@ export function newProduct(
     available: revision.quantity ?? 0,
     reserved: 0,
     holds: [],
+    createdAt: now,
     updatedAt: now,
   };
 }

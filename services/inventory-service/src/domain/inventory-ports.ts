@@ -11,7 +11,7 @@ export interface ProductFilter {
  * state, so concurrent orders for one product are applied one after another, never lost.
  */
 export interface ProductRepositoryPort {
-  /** A page of the products, by id. */
+  /** A page of the products, newest first. */
   list(filter: ProductFilter, page: Page): Promise<ListPage<StockedProduct>>;
   /** Every product's id, by id, a page at a time. */
   idsInPages(): AsyncIterable<string[]>;

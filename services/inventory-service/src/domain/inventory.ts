@@ -34,6 +34,8 @@ export interface Hold {
  */
 export interface StockedProduct extends Product {
   holds: Hold[];
+  /** When the product was created: the catalogue lists the newest first. */
+  createdAt: Date;
 }
 
 /**

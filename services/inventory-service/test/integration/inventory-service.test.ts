@@ -307,14 +307,18 @@ describe('when stock is set by an admin', () => {
 });
 
 describe('when the catalogue is listed', () => {
-  it('then it pages by product id with a total, and finds by id or name whatever the case', async () => {
+  it('then it pages newest first with a total, and finds by id or name whatever the case', async () => {
+    await stock('listed-older', 1);
+    await stock('listed-newer', 1);
     const first = (await api().get('/api/inventory').query({ limit: 2 }).expect(200)).body;
     expect(first).toMatchObject({ limit: 2, offset: 0, totalIsExact: true });
-    expect(first.items.map((p: { productId: string }) => p.productId)).toHaveLength(2);
+    expect(first.items.map((p: { productId: string }) => p.productId)).toEqual([
+      'listed-newer',
+      'listed-older',
+    ]);
     expect(first).not.toHaveProperty('totalAvailable');
-    const second = (await api().get('/api/inventory').query({ limit: 2, offset: 2 })).body;
-    const ids = [...first.items, ...second.items].map((p: { productId: string }) => p.productId);
-    expect(ids).toEqual([...ids].sort());
+    const second = (await api().get('/api/inventory').query({ limit: 2, offset: 1 })).body;
+    expect(second.items[0].productId).toBe('listed-older');
 
     const byName = (await api().get('/api/inventory').query({ search: 'keyBOARD' })).body;
     expect(byName.items.map((p: { productId: string }) => p.productId)).toEqual(['prod3']);

@@ -13,6 +13,7 @@ const product = (available: number): StockedProduct => ({
   available,
   reserved: 0,
   holds: [],
+  createdAt: now,
   updatedAt: now,
 });
 

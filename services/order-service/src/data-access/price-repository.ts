@@ -19,10 +19,13 @@ const priceSchema = aggregateSchema<Omit<ProductPrice, 'productId'>>(
     price: { type: Number, required: true },
     currency: { type: String, required: true },
     version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'prices' },
 );
+// The list's pages, newest first: a sort the database answers from this index.
+priceSchema.index({ createdAt: -1, _id: 1 });
 
 /**
  * The order service's price list, one document per product, written only by the
@@ -61,15 +64,16 @@ export class PriceRepository implements PriceListPort {
     const query: FilterQuery<PriceDocument> = search
       ? { $or: [{ _id: searchPattern(search) }, { name: searchPattern(search) }] }
       : {};
-    const found = await findPage(this.model, query, page, { sort: { _id: 1 }, omit: ['outbox'] });
+    const found = await findPage(this.model, query, page, { omit: ['outbox'] });
     return {
       ...found,
-      items: found.items.map(({ _id, name, price, currency, version, updatedAt }) => ({
+      items: found.items.map(({ _id, name, price, currency, version, createdAt, updatedAt }) => ({
         productId: _id,
         name,
         price,
         currency,
         version,
+        createdAt,
         updatedAt,
       })),
     };

@@ -40,7 +40,7 @@ export interface PriceListPort {
   /** Stores a new entry; false when the product has one already. */
   create(price: ProductPrice): Promise<boolean>;
   update(productId: string, decide: Decide<ProductPrice>): Promise<Updated<ProductPrice> | null>;
-  /** By product id. */
+  /** Newest first. */
   list(filter: PriceFilter, page: Page): Promise<ListPage<ProductPrice>>;
   isEmpty(): Promise<boolean>;
 }

@@ -49,10 +49,18 @@ export function checkExpectedTotal(expected: number | undefined, order: PricedOr
   }
 }
 
-/** The price list's entry as a `product.changed` sets it. */
+/** The price list's new entry for a product, from its `product.changed`. */
 export function priceFrom(event: EventEnvelope<'product.changed'>, now = new Date()): ProductPrice {
   const { productId, name, price, currency } = event.data;
-  return { productId, name, price, currency, version: event.sequence, updatedAt: now };
+  return {
+    productId,
+    name,
+    price,
+    currency,
+    version: event.sequence,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /**
@@ -63,5 +71,8 @@ export function priceChange(
   event: EventEnvelope<'product.changed'>,
   now = new Date(),
 ): (current: ProductPrice) => Change<ProductPrice> | null {
-  return (current) => (event.sequence > current.version ? { next: priceFrom(event, now) } : null);
+  return (current) =>
+    event.sequence > current.version
+      ? { next: { ...priceFrom(event, now), createdAt: current.createdAt } }
+      : null;
 }

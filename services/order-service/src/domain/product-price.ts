@@ -10,5 +10,7 @@ export interface ProductPrice {
   price: number;
   currency: string;
   version: number;
+  /** When the list first had the product: it is listed newest first. */
+  createdAt: Date;
   updatedAt: Date;
 }

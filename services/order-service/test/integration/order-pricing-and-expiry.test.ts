@@ -170,14 +170,16 @@ describe('when a price changes', () => {
 });
 
 describe('when the price list is read', () => {
-  it('then it pages by product id, finds by id or name, and says when a product is unknown', async () => {
+  it('then it pages newest first, finds by id or name, and says when a product is unknown', async () => {
+    await announcePrices(subject, { 'listed-older': 1 });
+    await announcePrices(subject, { 'listed-newer': 1 });
     const all = (await api().get('/api/prices').query({ limit: 2 }).expect(200)).body;
     expect(all).toMatchObject({ limit: 2, offset: 0, totalIsExact: true });
     expect(all.items.map((item: { productId: string }) => item.productId)).toEqual([
-      'dime',
-      'laptop',
+      'listed-newer',
+      'listed-older',
     ]);
-    expect(all.total).toBeGreaterThanOrEqual(5);
+    expect(all.total).toBeGreaterThanOrEqual(7);
 
     const found = (await api().get('/api/prices').query({ search: 'LAP' }).expect(200)).body;
     expect(found.items).toEqual([

@@ -52,7 +52,7 @@ const PENDING_TIMEOUT_MS = 15 * 60_000;
 
 function price(productId: string, amount: number, currency = 'EUR'): [string, ProductPrice] {
   const entry = { productId, name: productId, price: amount, currency, version: 1 };
-  return [productId, { ...entry, updatedAt: new Date() }];
+  return [productId, { ...entry, createdAt: new Date(), updatedAt: new Date() }];
 }
 
 /** Laptops at 49.75 and a few cheap products whose sums go wrong in floating point. */

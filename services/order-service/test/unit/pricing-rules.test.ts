@@ -11,7 +11,7 @@ import {
 const at = new Date('2026-12-04T12:00:00Z');
 const entry = (productId: string, price: number, currency = 'EUR'): [string, ProductPrice] => [
   productId,
-  { productId, name: productId, price, currency, version: 1, updatedAt: at },
+  { productId, name: productId, price, currency, version: 1, createdAt: at, updatedAt: at },
 ];
 
 describe('priceOrder', () => {
@@ -89,13 +89,18 @@ describe('priceChange', () => {
 
   it('when the announcement is newer, then the entry takes it with its sequence as version', () => {
     const event = productChangedEvent('a', 12, { name: 'A', sequence: 6 });
-    expect(priceChange(event, at)(current)).toEqual({ next: priceFrom(event, at) });
+    const later = new Date('2026-12-04T13:00:00Z');
+    // It keeps when the list first had the product.
+    expect(priceChange(event, later)(current)).toEqual({
+      next: { ...priceFrom(event, later), createdAt: at },
+    });
     expect(priceFrom(event, at)).toEqual({
       productId: 'a',
       name: 'A',
       price: 12,
       currency: 'EUR',
       version: 6,
+      createdAt: at,
       updatedAt: at,
     });
   });

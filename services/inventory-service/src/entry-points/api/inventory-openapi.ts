@@ -33,7 +33,7 @@ const productSchema = Joi.object<Product>({
 }).id('Product');
 
 const inventorySchema = Joi.object({
-  items: Joi.array().items(productSchema).required().description('By product id'),
+  items: Joi.array().items(productSchema).required().description('Newest first'),
   ...listPageKeys('products'),
   totalProducts: units()
     .optional()
@@ -51,7 +51,7 @@ export const inventoryOperations: readonly ApiOperation[] = [
     path: '/api/inventory',
     tag: 'inventory',
     summary:
-      'A page of the products with their prices and stock, by id; `search` finds by id or name',
+      'A page of the products with their prices and stock, newest first; `search` finds by id or name',
     query: listProductsQuery,
     responses: {
       200: { description: 'The inventory', body: inventorySchema },

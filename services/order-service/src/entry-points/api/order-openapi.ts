@@ -87,7 +87,10 @@ const priceSchema = Joi.object<PriceView>({
 }).id('Price');
 
 const pricePageSchema = Joi.object({
-  items: Joi.array().items(priceSchema).required().description('By product id'),
+  items: Joi.array()
+    .items(priceSchema)
+    .required()
+    .description('Newest first (as the list learnt them)'),
   ...listPageKeys('products'),
 }).id('PricePage');
 
@@ -178,7 +181,7 @@ export const orderOperations: readonly ApiOperation[] = [
     method: 'get',
     path: '/api/prices',
     tag: 'prices',
-    summary: 'The price list orders are priced with, by product id; `search` finds by id or name',
+    summary: 'The price list orders are priced with, newest first; `search` finds by id or name',
     description:
       "The service's copy of the inventory's catalogue, kept from its `product.changed` events.",
     query: listPricesQuery,

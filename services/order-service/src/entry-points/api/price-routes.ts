@@ -5,7 +5,7 @@ import type { OrderDependencies } from '../../domain/order-ports';
 import type { ProductPrice } from '../../domain/product-price';
 import { listPricesQuery, productIdParam } from './order-request-schemas';
 
-/** The price list the service prices orders with (what a customer pays now), by product id. */
+/** The price list the service prices orders with (what a customer pays now), newest first. */
 export function priceRouter({ prices }: Pick<OrderDependencies, 'prices'>): Router {
   const router = Router();
 
@@ -25,8 +25,8 @@ export function priceRouter({ prices }: Pick<OrderDependencies, 'prices'>): Rout
   return router;
 }
 
-/** An entry as the API shows it: without the version, which is the list's own bookkeeping. */
-export type PriceView = Omit<ProductPrice, 'version'>;
+/** An entry as the API shows it: without the list's own bookkeeping (version, when added). */
+export type PriceView = Omit<ProductPrice, 'version' | 'createdAt'>;
 
 function priceView({ productId, name, price, currency, updatedAt }: ProductPrice): PriceView {
   return { productId, name, price, currency, updatedAt };
