@@ -17,6 +17,11 @@ export const orderServiceSettings = {
       .max(30 * 24 * 3_600_000)
       .default(15 * 60_000),
   ),
+  priceCacheTtlMs: setting(
+    'PRICE_CACHE_TTL_MS',
+    "How long an instance prices orders from a product's price it read, before reading it again (a change this instance applies is used at once; 0: read for every order)",
+    Joi.number().integer().min(0).max(60_000).default(1000),
+  ),
 };
 
 export type OrderServiceConfig = ConfigOf<typeof orderServiceSettings>;

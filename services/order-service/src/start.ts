@@ -2,6 +2,7 @@ import type { RunningService } from '@ecommerce/shared';
 import { startService } from '@ecommerce/shared';
 import type { OrderServiceConfig } from './config';
 import { SERVICE_NAME } from './config';
+import { CachedPriceList } from './data-access/cached-price-list';
 import { CatalogueRequestRepository } from './data-access/catalogue-request-repository';
 import { IdempotencyKeyRepository } from './data-access/idempotency-key-repository';
 import { OrderRepository } from './data-access/order-repository';
@@ -23,7 +24,7 @@ export function startOrderService(config: OrderServiceConfig): Promise<RunningSe
       const dependencies = {
         orders: new OrderRepository(db, stores),
         idempotencyKeys,
-        prices: new PriceRepository(db, stores),
+        prices: new CachedPriceList(new PriceRepository(db, stores), config.priceCacheTtlMs),
         lifecycle: orderMetrics(metrics.registry),
         policy: { pendingTimeoutMs: config.orderPendingTimeoutMs },
       };
