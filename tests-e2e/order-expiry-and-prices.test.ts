@@ -41,24 +41,19 @@ async function finalOf(orderId: string) {
   );
 }
 
-/** Messages ready in a queue of the system's virtual host. */
-async function messagesIn(queue: string): Promise<number> {
+/** Runs `work` on a channel of the system's virtual host, on a connection of its own. */
+async function onBroker<T>(work: (channel: amqp.Channel) => Promise<T>): Promise<T> {
   const connection = await amqp.connect(system.env.rabbitmqUrl);
   try {
-    return (await (await connection.createChannel()).checkQueue(queue)).messageCount;
+    return await work(await connection.createChannel());
   } finally {
     await connection.close();
   }
 }
 
-async function purge(queue: string): Promise<void> {
-  const connection = await amqp.connect(system.env.rabbitmqUrl);
-  try {
-    await (await connection.createChannel()).purgeQueue(queue);
-  } finally {
-    await connection.close();
-  }
-}
+const messagesIn = (queue: string) =>
+  onBroker(async (channel) => (await channel.checkQueue(queue)).messageCount);
+const purge = (queue: string) => onBroker((channel) => channel.purgeQueue(queue));
 
 async function notificationsOf(orderId: string) {
   const { body } = await call('GET', system.notifications(`?orderId=${orderId}`), { admin: true });

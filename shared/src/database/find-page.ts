@@ -64,9 +64,12 @@ export async function findPage<T>(
 }
 
 /**
- * A case-insensitive "contains" for a list's search (ids, names): the text matched literally,
- * never as a pattern the caller wrote.
+ * A list's search: documents where any of `fields` contains `text`, whatever the case (the text
+ * matched literally, never as a pattern the caller wrote); no text, no condition. Every document
+ * is read: no index answers "contains".
  */
-export function searchPattern(text: string): RegExp {
-  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+export function textSearch<T>(text: string | undefined, fields: readonly string[]): FilterQuery<T> {
+  if (!text) return {};
+  const contains = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  return { $or: fields.map((field) => ({ [field]: contains })) } as FilterQuery<T>;
 }

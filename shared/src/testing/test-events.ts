@@ -99,3 +99,17 @@ export function productChangedEvent(
     },
   });
 }
+
+/** An order service asking for the whole catalogue (correlation id `corr-catalogue`). */
+export function catalogueRequestedEvent(
+  requestId = 'request-1',
+): EventEnvelope<'catalogue.requested'> {
+  return createEvent({
+    eventType: 'catalogue.requested',
+    source: 'order-service',
+    aggregateId: requestId,
+    sequence: 1,
+    correlationId: 'corr-catalogue',
+    data: { requestId },
+  });
+}

@@ -1,4 +1,4 @@
-import type { Connection, FilterQuery, Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { Schema } from 'mongoose';
 import type {
   AggregateStore,
@@ -9,7 +9,7 @@ import type {
   ServiceInfrastructure,
   Updated,
 } from '@ecommerce/shared';
-import { aggregateSchema, findPage, MAX_PAGE_SIZE, searchPattern } from '@ecommerce/shared';
+import { aggregateSchema, findPage, MAX_PAGE_SIZE, textSearch } from '@ecommerce/shared';
 import type { Hold, InventoryTotals, StockedProduct } from '../domain/inventory';
 import type { ProductFilter, ProductRepositoryPort } from '../domain/inventory-ports';
 
@@ -54,9 +54,7 @@ export class ProductRepository implements ProductRepositoryPort {
   }
 
   async list({ search }: ProductFilter, page: Page): Promise<ListPage<StockedProduct>> {
-    const query: FilterQuery<ProductDocument> = search
-      ? { $or: [{ _id: searchPattern(search) }, { name: searchPattern(search) }] }
-      : {};
+    const query = textSearch<ProductDocument>(search, ['_id', 'name']);
     const found = await findPage(this.model, query, page, { omit: ['outbox'] });
     return { ...found, items: found.items.map(toProduct) };
   }

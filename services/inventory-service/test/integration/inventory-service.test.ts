@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
 import {
   ADMIN,
+  catalogueRequestedEvent,
   eventually,
   metricValue,
   orderCreatedEvent,
@@ -348,16 +348,7 @@ describe('when an order service asks for the catalogue', () => {
     const total = (await api().get('/api/inventory').expect(200)).body.total;
     const seen = subject.probe.eventsOfType('product.changed').length;
 
-    await subject.probe.publish(
-      createEvent({
-        eventType: 'catalogue.requested',
-        source: 'order-service',
-        aggregateId: 'request-1',
-        sequence: 1,
-        correlationId: 'corr-catalogue',
-        data: { requestId: 'request-1' },
-      }),
-    );
+    await subject.probe.publish(catalogueRequestedEvent());
 
     await eventually(() =>
       expect(subject.probe.eventsOfType('product.changed').length - seen).toBe(total),

@@ -1,5 +1,5 @@
-import { createEvent } from '@ecommerce/shared';
 import {
+  catalogueRequestedEvent,
   InMemoryAggregates,
   orderCreatedEvent,
   orderStatusUpdatedEvent,
@@ -226,14 +226,7 @@ describe('saveProduct', () => {
 describe('announceCatalogue', () => {
   it('when the catalogue is requested, then every product is announced as it is, stock unchanged', async () => {
     const { dependencies, products, stock } = inMemoryInventory();
-    const request = createEvent({
-      eventType: 'catalogue.requested',
-      source: 'order-service',
-      aggregateId: 'request-1',
-      sequence: 1,
-      correlationId: 'corr-catalogue',
-      data: { requestId: 'request-1' },
-    });
+    const request = catalogueRequestedEvent();
 
     await announceCatalogue(request, dependencies);
 

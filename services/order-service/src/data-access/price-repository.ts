@@ -1,4 +1,4 @@
-import type { Connection, FilterQuery, Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import type {
   AggregateStore,
   Decide,
@@ -7,7 +7,7 @@ import type {
   ServiceInfrastructure,
   Updated,
 } from '@ecommerce/shared';
-import { aggregateSchema, findPage, searchPattern } from '@ecommerce/shared';
+import { aggregateSchema, findPage, textSearch } from '@ecommerce/shared';
 import type { PriceFilter, PriceListPort } from '../domain/order-ports';
 import type { ProductPrice } from '../domain/product-price';
 
@@ -61,9 +61,7 @@ export class PriceRepository implements PriceListPort {
   }
 
   async list({ search }: PriceFilter, page: Page): Promise<ListPage<ProductPrice>> {
-    const query: FilterQuery<PriceDocument> = search
-      ? { $or: [{ _id: searchPattern(search) }, { name: searchPattern(search) }] }
-      : {};
+    const query = textSearch<PriceDocument>(search, ['_id', 'name']);
     const found = await findPage(this.model, query, page, { omit: ['outbox'] });
     return {
       ...found,
