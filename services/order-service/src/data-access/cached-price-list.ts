@@ -10,7 +10,7 @@ import type { ProductPrice } from '../domain/product-price';
  * entries (the API) are always read from the database.
  */
 export class CachedPriceList implements PriceListPort {
-  private readonly entries = new Map<string, { price: ProductPrice | null; readAt: number }>();
+  private readonly entries = new Map<string, { price: ProductPrice; readAt: number }>();
 
   constructor(
     private readonly prices: PriceListPort,
@@ -26,8 +26,8 @@ export class CachedPriceList implements PriceListPort {
       for (const id of stale) this.remember(id, found.get(id) ?? null, readAt);
     }
     const known = productIds.flatMap((id): Array<[string, ProductPrice]> => {
-      const price = this.entries.get(id)?.price;
-      return price ? [[id, price]] : [];
+      const entry = this.entries.get(id);
+      return entry ? [[id, entry.price]] : [];
     });
     return new Map(known);
   }

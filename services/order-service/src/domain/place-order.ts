@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError } from '@ecommerce/shared';
 import type { NewOrderRequest, Order } from './order';
 import { IdempotencyKeyReusedError } from './order-errors';
 import { orderCreated, orderExpiryDue } from './order-events';
 import type { OrderDependencies } from './order-ports';
 import { historyEntry } from './order-rules';
+import type { PricedOrder } from './pricing-rules';
 import { checkExpectedTotal, priceOrder } from './pricing-rules';
 
 export interface IdempotentRequest {
@@ -23,10 +25,10 @@ export interface PlacedOrder {
  * write, its `order.created` and its expiry timer. A price change that reaches the list after
  * this read applies to later orders; an order keeps the prices it was placed with.
  *
- * With an idempotency key, a repeat answers the order the key placed. Otherwise the key is
- * claimed before the order is written and fixes its id, so concurrent requests with that key all
- * end on one order (also if a crash came between the two writes). A refused order stores
- * nothing, key included.
+ * With an idempotency key, the key is claimed before the order is written and fixes its id, so
+ * repeated or concurrent requests with that key all end on one order (also if a crash came
+ * between the two writes); a repeat the prices now refuse looks the key up and answers the order
+ * it placed. A refused order stores nothing, key included.
  */
 export async function placeOrder(
   request: NewOrderRequest,
@@ -34,16 +36,20 @@ export async function placeOrder(
   context: { correlationId: string; idempotency?: IdempotentRequest },
 ): Promise<PlacedOrder> {
   const { orders, idempotencyKeys, prices, lifecycle, policy } = dependencies;
-  if (context.idempotency) {
+  let priced: PricedOrder;
+  try {
+    priced = priceOrder(
+      request.products,
+      await prices.findMany(request.products.map((line) => line.productId)),
+    );
+    checkExpectedTotal(request.totalPrice, priced);
+  } catch (refusal) {
     // A repeat answers the order its key placed, whatever the prices are now.
+    if (!(refusal instanceof DomainError) || !context.idempotency) throw refusal;
     const earlier = await orderOfEarlierRequest(context.idempotency, dependencies);
     if (earlier) return { order: earlier, created: false };
+    throw refusal;
   }
-  const priced = priceOrder(
-    request.products,
-    await prices.findMany(request.products.map((line) => line.productId)),
-  );
-  checkExpectedTotal(request.totalPrice, priced);
 
   let orderId: string = randomUUID();
   if (context.idempotency) {
