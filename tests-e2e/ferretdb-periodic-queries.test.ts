@@ -3,6 +3,9 @@ import { BSONRegExp, Double, Int32, MongoClient, ObjectId, Timestamp } from 'mon
 import type { Collection, Document, Filter } from 'mongodb';
 import { createTestEnvironment, eventually } from '@ecommerce/shared/testing';
 import type { TestEnvironment } from '@ecommerce/shared/testing';
+import mongoose from 'mongoose';
+import { orderModel } from '../services/order-service/src/data-access/order-model';
+import { overdueOrders } from '../services/order-service/src/data-access/order-repository';
 import type { Plan } from './support/ferretdb-tables';
 import { analyzeTable, tableReads } from './support/ferretdb-tables';
 
@@ -227,6 +230,67 @@ describe('the prune of old records: a range of dates', () => {
     expect(reads.indexRows).toBeLessThanOrEqual(2 * expected.length + 4 + 4);
     expect(await matchedInGo(keysReadOnce, prune)).toEqual([]);
     expect(await keysReadOnce.countDocuments()).toBe(3000 + odd.length - expected.length);
+  }, 60_000);
+});
+
+describe("the expiry's read of overdue orders: a range of an index that only waiting orders hold", () => {
+  // The order service's model and filter, on 20,000 orders of which 50 are PENDING (final orders
+  // have no expiresAt) and 40 of those overdue.
+  const now = new Date(base + 20_000 * 60_000);
+  const orders = (): Stored[] =>
+    Array.from({ length: 20_000 }, (_, i) => {
+      const pending = i % 500 === 0 || i >= 19_990;
+      const createdAt = new Date(base + i * 60_000);
+      return {
+        _id: `order-${i}`,
+        userId: `customer-${i % 50}`,
+        status: pending ? 'PENDING' : 'CONFIRMED',
+        createdAt,
+        ...(pending && { expiresAt: new Date(createdAt.getTime() + 15 * 60_000) }),
+      };
+    });
+  const overdue = orders()
+    .filter((order) => order.expiresAt && order.expiresAt < now)
+    .map((order) => order._id)
+    .sort();
+  let connection: mongoose.Connection;
+  let model: ReturnType<typeof orderModel>;
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(env.mongodbUri('periodic')).asPromise();
+    model = orderModel(connection);
+    await model.createIndexes();
+    const all = orders();
+    for (let i = 0; i < all.length; i += 1000) {
+      await model.collection.insertMany(all.slice(i, i + 1000) as never[]);
+    }
+  }, 60_000);
+
+  afterAll(() => connection?.close());
+
+  it('then it finds the overdue PENDING orders, as FerretDB finds them in Go', async () => {
+    expect(overdue).toHaveLength(40);
+    const found = await model.find(overdueOrders(now), { _id: 1 }).lean();
+    expect(found.map((order) => order._id).sort()).toEqual(overdue);
+    const inGo = await model.find({ $and: [overdueOrders(now)] }, { _id: 1 }).lean();
+    expect(inGo.map((order) => order._id).sort()).toEqual(overdue);
+  });
+
+  it('then PostgreSQL reads only the expiresAt index, and about as many rows as are overdue', async () => {
+    const explained = await client.db().command({
+      explain: { find: model.collection.collectionName, filter: overdueOrders(now) },
+    });
+    expect(scans(explained.queryPlanner)).toEqual([
+      expect.objectContaining({ index: expect.stringMatching(/expiresat/) }),
+      expect.objectContaining({ index: expect.stringMatching(/expiresat/) }),
+    ]);
+    // Two index scans a statement (the range, the non-empty arrays).
+    const reads = await readsOf(model.collection.collectionName, 2, async () => {
+      expect(await model.find(overdueOrders(now)).limit(100).lean()).toHaveLength(40);
+    });
+    // A range of createdAt, or the status index, would read thousands of rows here.
+    expect(reads.sequentialRows).toBe(0);
+    expect(reads.indexRows).toBeLessThanOrEqual((reads.indexScans / 2) * overdue.length);
   }, 60_000);
 });
 

@@ -176,7 +176,7 @@ describe('when an order gets no answer from the inventory', () => {
     const { body: history } = await call('GET', system.orders(`/${placed.id}/history`));
     expect(history.items.map((item: { eventType: string }) => item.eventType)).toEqual([
       'order.created',
-      'order.expiry.due',
+      'order.status.updated',
     ]);
   });
 
@@ -211,7 +211,7 @@ describe('when an order gets no answer from the inventory', () => {
   });
 });
 
-describe('when several order-service instances consume the timers', () => {
+describe('when several order-service instances look for overdue orders', () => {
   let replicated: System;
   let probe: EventProbe;
 

@@ -45,6 +45,7 @@ export * from './http/health';
 export { ServiceMetrics } from './observability/metrics';
 export * from './lifecycle/service-settings';
 export * from './lifecycle/service-definition';
+export type { PeriodicTask } from './lifecycle/periodic-task';
 export * from './lifecycle/service-host';
 export * from './lifecycle/run-service';
 export * from './http/openapi';

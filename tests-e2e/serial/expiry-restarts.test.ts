@@ -4,8 +4,8 @@ import { call } from '../support/http';
 import { SERVICES, System } from '../support/system';
 
 /**
- * An order's expiry timer is held by the broker, so it survives a crash of the order service and
- * a restart of RabbitMQ in the middle of its wait. This restarts the broker for everyone on the
+ * An order's expiry is kept by the order itself, PENDING in the database with its placement time,
+ * so it survives a crash of the order service and a restart of RabbitMQ in the middle of its wait. This restarts the broker for everyone on the
  * machine, so it runs in the `serial` project, alone.
  */
 const PENDING_TIMEOUT_MS = 20_000;
@@ -37,7 +37,7 @@ describe('when the order service crashes and RabbitMQ restarts while an order wa
     });
     expect(placed.status).toBe(201);
     const dueAt = Date.parse(placed.body.createdAt) + PENDING_TIMEOUT_MS;
-    // Its order.created and its timer are on the broker before the crash.
+    // Its order.created is on the broker before the crash.
     await eventually(async () => {
       const metrics = await (await fetch(`${system.url('order-service')}/metrics`)).text();
       expect(metricValue(metrics, 'outbox_pending_events')).toBe(0);

@@ -7,6 +7,8 @@ import { CatalogueRequestRepository } from './data-access/catalogue-request-repo
 import { IdempotencyKeyRepository } from './data-access/idempotency-key-repository';
 import { OrderRepository } from './data-access/order-repository';
 import { PriceRepository } from './data-access/price-repository';
+import { expireOverdueOrders } from './domain/expire-overdue-orders';
+import { expiryCheckIntervalMs } from './domain/order-rules';
 import { requestCatalogueIfEmpty } from './domain/request-catalogue';
 import { orderRouter } from './entry-points/api/order-routes';
 import { orderApiDocument } from './entry-points/api/order-openapi';
@@ -38,6 +40,16 @@ export function startOrderService(config: OrderServiceConfig): Promise<RunningSe
           if (requestId) logger.info('Price list empty: asked for the catalogue', { requestId });
         },
         prune: (cutoff) => idempotencyKeys.pruneOlderThan(cutoff),
+        periodicTasks: [
+          {
+            name: 'expire overdue orders',
+            everyMs: expiryCheckIntervalMs(config.orderPendingTimeoutMs),
+            run: async (now) => {
+              const expired = await expireOverdueOrders(now, dependencies);
+              if (expired > 0) logger.info('Expired overdue orders', { expired });
+            },
+          },
+        ],
       };
     },
   });

@@ -47,14 +47,6 @@ export interface EventDataByType {
     currency: string;
     contact?: Contact;
   };
-  /**
-   * The order service to itself, a timer: held by the broker until `dueAt`, then it cancels the
-   * order if it is still PENDING.
-   */
-  'order.expiry.due': {
-    orderId: string;
-    dueAt: string;
-  };
   /** A product was created, or its name or price changed: what the order service prices with. */
   'product.changed': {
     productId: string;
@@ -73,21 +65,6 @@ export interface EventDataByType {
 }
 
 export type EventType = keyof EventDataByType;
-
-/**
- * Timers: events a service sends itself, each due at its `dueAt`. The broker holds each in the
- * consuming lane's timer queue until then (messaging/topology.ts), so a restart of any process
- * loses none.
- */
-export type TimerEventType = {
-  [T in EventType]: EventDataByType[T] extends { dueAt: string } ? T : never;
-}[EventType];
-
-export const TIMER_EVENT_TYPES: readonly TimerEventType[] = ['order.expiry.due'];
-
-export function isTimerEventType(eventType: EventType): eventType is TimerEventType {
-  return (TIMER_EVENT_TYPES as readonly EventType[]).includes(eventType);
-}
 
 const id = Joi.string().min(1).max(200);
 
@@ -133,10 +110,6 @@ export const eventDataSchemas: { [T in EventType]: Joi.ObjectSchema<EventDataByT
     totalPrice: Joi.number().min(0).required(),
     currency,
     contact,
-  }),
-  'order.expiry.due': Joi.object({
-    orderId: id.required(),
-    dueAt: Joi.string().isoDate().required(),
   }),
   'product.changed': Joi.object({
     productId: productIdSchema.required(),

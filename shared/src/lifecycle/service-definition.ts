@@ -10,6 +10,7 @@ import type { OpenApiDocument } from '../http/openapi';
 import type { Logger } from '../logging/logger';
 import type { EventBus } from '../messaging/event-bus';
 import type { RabbitEventBus } from '../messaging/rabbit-event-bus';
+import type { PeriodicTask } from './periodic-task';
 
 /** A service as it tells the host what it is: its name, settings and how it is composed. */
 export interface ServiceDefinition<C extends ServiceConfig> {
@@ -48,6 +49,8 @@ export interface ServiceParts {
   onStop?: () => Promise<void> | void;
   /** Deletes the service's own records older than the retention (idempotency keys, say). */
   prune?: (cutoff: Date) => Promise<void>;
+  /** Work on a clock (expiring overdue orders, say); stopped, the round in progress awaited, at shutdown. */
+  periodicTasks?: PeriodicTask[];
 }
 
 export interface RunningService {

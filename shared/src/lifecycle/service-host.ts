@@ -17,12 +17,14 @@ import { createHttpApp } from '../http/create-http-app';
 import { upOrDown } from '../http/health';
 import { ServiceMetrics } from '../observability/metrics';
 import type { Logger } from '../logging/logger';
-import { createLogger, errorFields } from '../logging/logger';
+import { createLogger } from '../logging/logger';
 import { deadLetterRouter } from '../http/dead-letter-routes';
 import { DeadLetterIndex } from '../messaging/dead-letters';
 import { afterForeground } from '../messaging/event-bus';
 import { RabbitEventBus } from '../messaging/rabbit-event-bus';
 import { listen } from './http-server';
+import type { PeriodicTask } from './periodic-task';
+import { runPeriodically } from './periodic-task';
 import type { RunningService, ServiceDefinition, ServiceParts } from './service-definition';
 import { StartedSteps } from './started-steps';
 
@@ -34,7 +36,7 @@ const OUTBOX_SHARE = 0.2;
 /**
  * Starts a service the same way for all three, as named steps that stop in reverse order:
  * database → event bus → the service's parts → indexes and seeding → outbox publication →
- * pruning → taking work (messages and requests). Shutdown thus stops taking messages and
+ * periodic tasks (pruning, the service's own) → taking work (messages and requests). Shutdown thus stops taking messages and
  * requests first, at the same moment, and closes the database last. It shares
  * SHUTDOWN_TIMEOUT_MS: handlers in progress get HANDLERS_SHARE of it (requests a little more),
  * the outbox's last publishes OUTBOX_SHARE, and the rest is for closing; what is cut short is
@@ -97,10 +99,14 @@ export async function startService<C extends ServiceConfig>(
     const cutoff = new Date(now.getTime() - config.retentionHours * 3_600_000);
     await parts.prune?.(cutoff);
   };
+  const tasks: PeriodicTask[] = [
+    { name: 'prune old records', everyMs: PRUNE_INTERVAL_MS, run: prune },
+    ...(parts.periodicTasks ?? []),
+  ];
   await steps.run(
-    'pruning',
-    () => pruneEvery(PRUNE_INTERVAL_MS, prune, logger),
-    (timer) => clearInterval(timer),
+    'periodic tasks',
+    async () => tasks.map((task) => runPeriodically(task, logger)),
+    async (running) => void (await Promise.all(running.map((task) => task.stop()))),
   );
   const { http } = await steps.run(
     'taking work: messages and requests',
@@ -187,18 +193,6 @@ function consumeWhileDatabaseIsUp(bus: RabbitEventBus, db: Connection): () => vo
     db.off('reconnected', resume);
     db.off('connected', resume);
   };
-}
-
-function pruneEvery(
-  intervalMs: number,
-  prune: () => Promise<void>,
-  logger: Logger,
-): NodeJS.Timeout {
-  const run = () =>
-    void prune().catch((error: unknown) =>
-      logger.warn('Pruning old records failed', errorFields(error)),
-    );
-  return setInterval(run, intervalMs).unref();
 }
 
 interface HttpServing {

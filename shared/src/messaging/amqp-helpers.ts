@@ -124,13 +124,6 @@ export async function declareTopology(
       const state = await declareQueue(connection, retryQueue.name, lane.retryQueueArguments);
       if (state === 'differs') differingDelayQueues.push(retryQueue.name);
     }
-    if (lane.timers) {
-      const state = await declareQueue(connection, lane.timers.name, lane.retryQueueArguments);
-      if (state === 'differs') differingDelayQueues.push(lane.timers.name);
-      for (const key of lane.timers.bindings) {
-        await channel.bindQueue(lane.timers.name, topology.exchange, key);
-      }
-    }
   }
   await channel.assertQueue(topology.deadLetterQueue, { durable: true });
   return { differingWorkQueues, differingDelayQueues };

@@ -1,6 +1,5 @@
-import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { EventType } from '../events/catalogue';
-import { isTimerEventType } from '../events/catalogue';
 import type { AnyEvent } from '../events/envelope';
 import type { ServiceMetrics, WorkQueueStatus } from '../observability/metrics';
 import type { Logger } from '../logging/logger';
@@ -11,7 +10,7 @@ import { BrokerConnection } from './broker-connection';
 import type { DeadLetterIndex } from './dead-letters';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { AnyHandler } from './delivery-pipeline';
-import { DeliveryPipeline, ORIGINAL_ROUTING_KEY_HEADER } from './delivery-pipeline';
+import { DeliveryPipeline } from './delivery-pipeline';
 import { Mutex } from '../concurrency/mutex';
 import { settlesWithin } from '../concurrency/timing';
 import type { EventBus, EventHandler, SubscribeOptions } from './event-bus';
@@ -19,20 +18,6 @@ import type { ServiceTopology, WorkQueue } from './topology';
 import { defineServiceTopology } from './topology';
 
 export { BrokerUnavailableError } from './broker-connection';
-
-/**
- * A timer waits in its timer queue for the time left until it is due (0 when that has passed:
- * an event published late from its outbox). Its routing key is kept in a header, since the
- * broker replaces it when it moves the message into the work queue.
- */
-function timerProperties(event: AnyEvent): Options.Publish {
-  if (!isTimerEventType(event.eventType)) return {};
-  const dueAt = Date.parse((event.data as { dueAt: string }).dueAt);
-  return {
-    expiration: String(Math.max(0, dueAt - Date.now())),
-    headers: { [ORIGINAL_ROUTING_KEY_HEADER]: event.eventType },
-  };
-}
 
 export interface RabbitEventBusOptions {
   url: string;
@@ -172,7 +157,6 @@ export class RabbitEventBus implements EventBus {
         correlationId: event.correlationId,
         appId: this.options.service,
         timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-        ...timerProperties(event),
       },
     );
     this.options.metrics.eventsPublished.inc({ event_type: event.eventType });
@@ -279,7 +263,7 @@ export class RabbitEventBus implements EventBus {
   private async startConsuming(session: BrokerSession): Promise<void> {
     const { lanes, consumerRegistrationLock } = this.requireTopology();
     const consuming = this.consumers?.session === session;
-    const consumesAnything = lanes.some((lane) => lane.bindings.length > 0 || lane.timers);
+    const consumesAnything = lanes.some((lane) => lane.bindings.length > 0);
     if (!consumesAnything || consuming || this.paused || this.stopping) return;
     const register = async () => {
       const tags: string[] = [];

@@ -1,5 +1,5 @@
-import type { EventType, TimerEventType } from '../events/catalogue';
-import { isEventType, isTimerEventType } from '../events/catalogue';
+import type { EventType } from '../events/catalogue';
+import { isEventType } from '../events/catalogue';
 import { MAX_ATTEMPTS_LIMIT, retryDelaysMs } from './retry-schedule';
 
 /**
@@ -9,7 +9,6 @@ import { MAX_ATTEMPTS_LIMIT, retryDelaysMs } from './retry-schedule';
  *   exchange (topic) ──routing keys──▶ <service>            (the default lane's work queue: quorum)
  *   exchange (topic) ──its keys──────▶ <service>.<lane>     (another lane's work queue: quorum)
  *   <work queue>.delay.<n> ──TTL expires──▶ <work queue>    (delay queues, per lane and attempt level)
- *   exchange ──timer keys──▶ <work queue>.timers ──due──▶ <work queue>   (timers, see TimerQueue)
  *   <any work queue> ──delivered too often──▶ <service>.dlq (the broker's delivery limit)
  *   <service>.dlq                                           (dead letters, replayed by hand)
  *
@@ -59,21 +58,6 @@ export interface WorkQueue {
   retryQueues: RetryQueue[];
   /** Every delay queue's declaration arguments (see delayQueueArguments). */
   retryQueueArguments: QueueArguments;
-  /** Where the lane's timers wait until they are due; only for a lane that consumes timers. */
-  timers?: TimerQueue;
-}
-
-/**
- * The timer events of a lane (catalogue.ts: TIMER_EVENT_TYPES) are bound to this queue instead of
- * the work queue. Each message's expiration is the time left until its `dueAt` (set when it is
- * published); once it runs out, the broker dead-letters the message into the work queue, at least
- * once (a delay queue's arguments). Per-message TTL expires only at the head of a queue: a timer
- * is late by as long as an earlier-published one with a later `dueAt` is ahead of it, which stays
- * small while every timer of a type is published with the same delay, shortly after its cause.
- */
-export interface TimerQueue {
-  name: string;
-  bindings: TimerEventType[];
 }
 
 export type QueueArguments = Readonly<Record<string, string | number | boolean>>;
@@ -122,7 +106,6 @@ const RESERVED_LANE_NAMES: readonly string[] = [
   'dlq',
   'migrating',
   'consumer-lock',
-  'timers',
 ];
 
 export function defineServiceTopology(options: TopologyOptions): ServiceTopology {
@@ -141,10 +124,8 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
   ];
   return {
     exchange: options.exchange,
-    lanes: lanes.map(([lane, keys]) => {
+    lanes: lanes.map(([lane, bindings]) => {
       const queue = lane === DEFAULT_LANE ? options.service : `${options.service}.${lane}`;
-      const bindings = keys.filter((key) => !isTimerEventType(key));
-      const timers = keys.filter(isTimerEventType);
       return {
         lane,
         queue,
@@ -158,7 +139,6 @@ export function defineServiceTopology(options: TopologyOptions): ServiceTopology
           (delayMs, index) => ({ name: `${queue}.delay.${index + 1}`, delayMs }),
         ),
         retryQueueArguments: delayQueueArguments(queue),
-        ...(timers.length > 0 && { timers: { name: `${queue}.timers`, bindings: timers } }),
       };
     }),
     deadLetterQueue,
@@ -174,29 +154,18 @@ export function defaultLane(topology: ServiceTopology): WorkQueue {
 
 /**
  * The lane whose queue a message with this routing key belongs in (a dead letter being replayed,
- * say): the lane bound to it, or whose timers it is, else the default lane.
+ * say): the lane bound to it, else the default lane.
  */
 export function laneOf(topology: ServiceTopology, routingKey: string): WorkQueue {
   return (
-    topology.lanes.find((lane) => keysOf(lane).includes(routingKey as EventType)) ??
+    topology.lanes.find((lane) => (lane.bindings as string[]).includes(routingKey)) ??
     defaultLane(topology)
   );
 }
 
-/**
- * What must not reach `lane`'s work queue straight from the exchange: the event types of every
- * other lane, and its own timers (they reach it from its timer queue, once due).
- */
+/** The event types bound to every lane but `lane`: what must not reach its queue. */
 export function keysOfOtherLanes(topology: ServiceTopology, lane: WorkQueue): EventType[] {
-  return [
-    ...topology.lanes.filter((other) => other !== lane).flatMap(keysOf),
-    ...(lane.timers?.bindings ?? []),
-  ];
-}
-
-/** Every event type a lane consumes: bound to its work queue, or to its timer queue. */
-function keysOf(lane: WorkQueue): EventType[] {
-  return [...lane.bindings, ...(lane.timers?.bindings ?? [])];
+  return topology.lanes.filter((other) => other !== lane).flatMap((other) => other.bindings);
 }
 
 function optionProblems(options: TopologyOptions): string[] {

@@ -13,7 +13,7 @@ import {
   orderCreatedEvent,
 } from '../../src/testing';
 import type { BusOverrides } from '../support/test-buses';
-import { deadLetterAsTheBrokerDoes, peek as peekAt, readyIn } from '../support/queues';
+import { deadLetterAsTheBrokerDoes, peek as peekAt } from '../support/queues';
 import { EXCHANGE, TestBuses } from '../support/test-buses';
 const logger = createLogger({ service: 'bus-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -390,71 +390,5 @@ describe('when the broker dead-letters a message for its delivery limit', () => 
       });
       expect(page.items[0].error).toMatch(/Delivered 5 times without an ack/);
     });
-  });
-});
-
-describe('when a timer is published', () => {
-  let timerCount = 0;
-  function timer(dueInMs: number): EventEnvelope<'order.expiry.due'> {
-    timerCount += 1;
-    const orderId = `timed-${timerCount}`;
-    return createEvent({
-      eventType: 'order.expiry.due',
-      source: 'timer-service',
-      aggregateId: orderId,
-      sequence: 2,
-      correlationId: `corr-${orderId}`,
-      data: { orderId, dueAt: new Date(Date.now() + dueInMs).toISOString() },
-    });
-  }
-
-  it('then the broker holds it in the timer queue until it is due, and delivers it once', async () => {
-    const handled: Array<{ eventId: string; at: number }> = [];
-    const bus = await startBus('timer-service', (b) =>
-      b.subscribe('order.expiry.due', async (event) => {
-        handled.push({ eventId: event.eventId, at: Date.now() });
-      }),
-    );
-    const due = timer(1500);
-    await bus.publish(due);
-
-    const [waiting] = await peek('timer-service.timers');
-    expect(JSON.parse(waiting.content.toString()).eventId).toBe(due.eventId);
-    expect(Number(waiting.properties.expiration)).toBeGreaterThan(1000);
-    await eventually(() => expect(handled).toHaveLength(1), { timeoutMs: 10_000 });
-    expect(handled[0].at).toBeGreaterThanOrEqual(Date.parse(due.data.dueAt));
-    expect(await readyIn(env.rabbitmqUrl, 'timer-service.timers')).toBe(0);
-  });
-
-  it('then one published after it was due (a late outbox) is delivered at once', async () => {
-    const handled: string[] = [];
-    const bus = await startBus('late-timer-service', (b) =>
-      b.subscribe('order.expiry.due', async (event) => void handled.push(event.eventId)),
-    );
-    const overdue = timer(-60_000);
-    await bus.publish(overdue);
-    await eventually(() => expect(handled).toEqual([overdue.eventId]), { timeoutMs: 3000 });
-  });
-
-  it('then a failing handler gets its retries through the delay queues, and the dead letter keeps the timer routing key', async () => {
-    let attempts = 0;
-    const bus = await startBus(
-      'failing-timer-service',
-      (b) =>
-        b.subscribe('order.expiry.due', async () => {
-          attempts += 1;
-          throw new Error('the database blipped');
-        }),
-      { maxAttempts: 2, retryBaseDelayMs: 50 },
-    );
-    const due = timer(0);
-    await bus.publish(due);
-    await eventually(async () => {
-      const { items } = await bus.deadLetterQueue.list(10, 0);
-      expect(items).toEqual([
-        expect.objectContaining({ eventId: due.eventId, routingKey: 'order.expiry.due' }),
-      ]);
-    });
-    expect(attempts).toBe(2);
   });
 });

@@ -272,7 +272,7 @@ describe('defineServiceTopology with lanes', () => {
     'migrating',
   ])('when a lane is named %p, then it is rejected', (lane) => {
     expect(problemsOf({ lanes: { [lane]: ['order.status.updated'] } })).toBe(
-      `Invalid messaging topology: lane name "${lane}" must be kebab-case and none of default, delay, retry, dlq, migrating, consumer-lock, timers`,
+      `Invalid messaging topology: lane name "${lane}" must be kebab-case and none of default, delay, retry, dlq, migrating, consumer-lock`,
     );
   });
 
@@ -323,33 +323,5 @@ describe('defineServiceTopology with lanes', () => {
     expect(problemsOf({ lanes: { settlement: [] } })).toBe(
       'Invalid messaging topology: lane "settlement" has no event type',
     );
-  });
-});
-
-describe('defineServiceTopology with timers', () => {
-  const withTimers = () =>
-    defineServiceTopology(
-      options({
-        service: 'order-service',
-        consumes: ['inventory.status.updated', 'order.expiry.due'],
-      }),
-    );
-
-  it('when a service consumes a timer, then it waits in the timer queue of its lane, not in the work queue', () => {
-    const lane = defaultLane(withTimers());
-    expect(lane.bindings).toEqual(['inventory.status.updated']);
-    expect(lane.timers).toEqual({ name: 'order-service.timers', bindings: ['order.expiry.due'] });
-    // It dead-letters into the work queue once due, as the delay queues do.
-    expect(lane.retryQueueArguments).toEqual(delayQueueArguments('order-service'));
-  });
-
-  it('when the work queue is bound, then its own timers are unbound from it, and a timer dead letter is replayed to its lane', () => {
-    const topology = withTimers();
-    expect(keysOfOtherLanes(topology, defaultLane(topology))).toEqual(['order.expiry.due']);
-    expect(laneOf(topology, 'order.expiry.due')).toBe(defaultLane(topology));
-  });
-
-  it('when a service consumes no timer, then its lanes have no timer queue', () => {
-    expect(defineServiceTopology(options()).lanes.every((lane) => !lane.timers)).toBe(true);
   });
 });

@@ -33,6 +33,7 @@ const orderSchema = aggregateSchema<Omit<Order, 'id'>>(
     },
     status: { type: String, enum: ORDER_STATUSES, required: true },
     statusReason: String,
+    expiresAt: { type: Date, required: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     history: {
@@ -57,6 +58,8 @@ const orderSchema = aggregateSchema<Omit<Order, 'id'>>(
 orderSchema.index({ createdAt: -1, _id: 1 });
 orderSchema.index({ userId: 1, createdAt: -1 });
 orderSchema.index({ status: 1, createdAt: -1 });
+// The expiry's: only PENDING orders have the field (finalise removes it).
+orderSchema.index({ expiresAt: 1 });
 
 export function orderModel(connection: Connection): Model<OrderDocument> {
   return connection.model<OrderDocument>('Order', orderSchema);

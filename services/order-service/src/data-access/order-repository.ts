@@ -15,9 +15,9 @@ import type { OrderDocument } from './order-model';
 import { orderModel } from './order-model';
 
 /**
- * Orders in MongoDB. Writes go through the aggregate store (one insert with `order.created` and
- * the expiry timer; a status change is one conditional write with its event); the list is a
- * plain indexed query, without the orders' histories. Returns plain objects, never documents.
+ * Orders in MongoDB. Writes go through the aggregate store (one insert with `order.created`; a
+ * status change is one conditional write with its event); the list and the overdue orders are
+ * plain indexed queries, without the orders' histories. Returns plain objects, never documents.
  */
 export class OrderRepository implements OrderRepositoryPort {
   private readonly model: Model<OrderDocument>;
@@ -49,6 +49,23 @@ export class OrderRepository implements OrderRepositoryPort {
     const found = await findPage(this.model, query, page, { omit: ['history', 'outbox'] });
     return { ...found, items: found.items.map(toOrderView) };
   }
+
+  async findOverdue(now: Date, limit: number): Promise<string[]> {
+    const overdue = await this.model
+      .find(overdueOrders(now), { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>();
+    return overdue.map((order) => order._id);
+  }
+}
+
+/**
+ * The orders past their `expiresAt`: a range of its index, which only PENDING orders have, so
+ * what it reads grows with the overdue orders, not with the orders stored (checked on the
+ * development database by tests-e2e/ferretdb-periodic-queries.test.ts).
+ */
+export function overdueOrders(now: Date): FilterQuery<OrderDocument> {
+  return { expiresAt: { $lt: now } };
 }
 
 function toOrderView(document: OrderDocument): OrderView {
@@ -65,6 +82,7 @@ function toOrderView(document: OrderDocument): OrderView {
     ...(document.contact && { contact: document.contact }),
     status: document.status,
     ...(document.statusReason && { statusReason: document.statusReason }),
+    ...(document.expiresAt && { expiresAt: document.expiresAt }),
     createdAt: document.createdAt,
     updatedAt: document.updatedAt,
   };

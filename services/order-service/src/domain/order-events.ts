@@ -27,25 +27,10 @@ export function orderCreated(
   });
 }
 
-/** The order's expiry timer, written with its order.created: the broker holds it until `dueAt`. */
-export function orderExpiryDue(
-  order: Order,
-  dueAt: Date,
-  correlationId: string,
-): Omit<EventEnvelope<'order.expiry.due'>, 'sequence'> {
-  return draftEvent({
-    eventType: 'order.expiry.due',
-    source: SERVICE_NAME,
-    aggregateId: order.id,
-    correlationId,
-    data: { orderId: order.id, dueAt: dueAt.toISOString() },
-  });
-}
-
 /** Why an order changes: the request's correlation id, and the event that caused it, if any. */
 export interface Cause {
   correlationId: string;
-  /** The event behind the change (the inventory's answer, the expiry); none for a customer. */
+  /** The event behind the change (the inventory's answer); none for a customer or the expiry. */
   event?: Pick<AnyEvent, 'eventId' | 'eventType' | 'source'>;
 }
 

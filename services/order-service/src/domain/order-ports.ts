@@ -25,6 +25,11 @@ export interface OrderRepositoryPort {
   update<R = undefined>(id: string, decide: Decide<Order, R>): Promise<Updated<Order, R> | null>;
   /** Newest first. */
   list(filter: OrderFilter, page: Page): Promise<ListPage<OrderView>>;
+  /**
+   * The ids of at most `limit` orders whose `expiresAt` is before `now`, in no particular order:
+   * one read of an index that holds only the PENDING orders' entries in that range.
+   */
+  findOverdue(now: Date, limit: number): Promise<string[]>;
 }
 
 /** Which products a price-list page asks for: a search in ids and names, none for all. */

@@ -37,13 +37,22 @@ export function statusChangeFromInventory(
 }
 
 /**
- * What the expiry timer does: an order still PENDING when it is due is cancelled, saying so. One
- * that is final already keeps its status (null): whichever comes first, the inventory's answer
- * or the expiry, wins.
+ * What the expiry does to a PENDING order whose `expiresAt` has passed: it is cancelled, saying
+ * so. One that is final already, or not yet overdue, keeps its status (null): whichever comes
+ * first, the inventory's answer or the expiry, wins.
  */
-export function expiryOf(order: Order, dueAt: Date): StatusChange | null {
-  if (order.status !== 'PENDING') return null;
-  return { status: 'CANCELLED', reason: expiryReason(dueAt.getTime() - order.createdAt.getTime()) };
+export function expiryOf(order: Order, now: Date): StatusChange | null {
+  if (order.status !== 'PENDING' || !order.expiresAt || order.expiresAt >= now) return null;
+  const pendingMs = order.expiresAt.getTime() - order.createdAt.getTime();
+  return { status: 'CANCELLED', reason: expiryReason(pendingMs) };
+}
+
+/**
+ * How often each instance looks for overdue orders: an order expires at most this late, a tenth
+ * of its timeout, kept between 100 ms and 10 s.
+ */
+export function expiryCheckIntervalMs(pendingTimeoutMs: number): number {
+  return Math.min(10_000, Math.max(100, Math.round(pendingTimeoutMs / 10)));
 }
 
 export function expiryReason(pendingMs: number): string {
@@ -79,6 +88,8 @@ export function finalise(
     updatedAt: now,
     history: [...order.history, historyEntry(change, now, cause.event ?? announcement)],
   };
+  // A final order waits for nothing: it leaves the expiry's index.
+  delete next.expiresAt;
   // Only a cancellation has a reason; an order never keeps an earlier one.
   if (change.reason === undefined) delete next.statusReason;
   else next.statusReason = change.reason;

@@ -12,6 +12,12 @@ export interface Order {
   contact?: Contact;
   status: OrderStatus;
   statusReason?: string;
+  /**
+   * While the order is PENDING: when it expires unless the inventory has answered (placed +
+   * ORDER_PENDING_TIMEOUT_MS). A final order has none, so that the expiry's index holds only the
+   * orders still waiting.
+   */
+  expiresAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   /** How the order got where it is, oldest first: its placement and each status change. */
@@ -22,8 +28,8 @@ export interface Order {
 export type OrderView = Omit<Order, 'history'>;
 
 /**
- * One step of an order's history, with the event behind it: the inventory's answer, the expiry
- * timer, or, for a placement or a customer's cancellation, the order service's own event.
+ * One step of an order's history, with the event behind it: the inventory's answer, or, for a
+ * placement, a customer's cancellation or an expiry, the order service's own event.
  */
 export interface HistoryEntry {
   status: OrderStatus;

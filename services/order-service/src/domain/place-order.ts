@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@ecommerce/shared';
 import type { NewOrderRequest, Order } from './order';
 import { IdempotencyKeyReusedError } from './order-errors';
-import { orderCreated, orderExpiryDue } from './order-events';
+import { orderCreated } from './order-events';
 import type { OrderDependencies } from './order-ports';
 import { historyEntry } from './order-rules';
 import type { PricedOrder } from './pricing-rules';
@@ -22,7 +22,7 @@ export interface PlacedOrder {
 
 /**
  * Prices the order from the price list as it is now, and creates it PENDING with, in the same
- * write, its `order.created` and its expiry timer. A price change that reaches the list after
+ * write, its `order.created`. A price change that reaches the list after
  * this read applies to later orders; an order keeps the prices it was placed with.
  *
  * With an idempotency key, the key is claimed before the order is written and fixes its id, so
@@ -66,14 +66,14 @@ export async function placeOrder(
     ...priced,
     ...(request.contact && { contact: request.contact }),
     status: 'PENDING',
+    expiresAt: new Date(now.getTime() + policy.pendingTimeoutMs),
     createdAt: now,
     updatedAt: now,
     history: [],
   };
   const created = orderCreated(order, context.correlationId);
   order.history.push(historyEntry(order, now, created));
-  const dueAt = new Date(now.getTime() + policy.pendingTimeoutMs);
-  if (await orders.insert(order, [created, orderExpiryDue(order, dueAt, context.correlationId)])) {
+  if (await orders.insert(order, [created])) {
     lifecycle.statusReached(order);
     return { order, created: true };
   }

@@ -147,7 +147,11 @@ describe('orderStatusUpdated', () => {
         { status: 'CANCELLED', reason: 'Cancelled by customer' },
         {
           correlationId: 'corr-1',
-          event: { eventId: 'cause-1', eventType: 'order.expiry.due', source: 'order-service' },
+          event: {
+            eventId: 'cause-1',
+            eventType: 'inventory.status.updated',
+            source: 'inventory-service',
+          },
         },
       ),
       sequence: 2,

@@ -2,6 +2,7 @@ import type { OrderStatus } from '@ecommerce/shared';
 import { ConflictError } from '@ecommerce/shared';
 import type { Order } from '../../src/domain/order';
 import {
+  expiryCheckIntervalMs,
   CANCELLED_BY_CUSTOMER,
   cancellationOf,
   expiryOf,
@@ -153,19 +154,29 @@ describe('finalise without a causing event (a customer)', () => {
 
 describe('expiryOf', () => {
   const createdAt = new Date('2024-01-01T00:00:00Z');
-  const dueAt = new Date('2024-01-01T00:15:00Z');
+  const expiresAt = new Date('2024-01-01T00:15:00Z');
+  const waiting = (status: OrderStatus): Order => ({ ...orderWith(status), createdAt, expiresAt });
+  const justAfter = new Date(expiresAt.getTime() + 1);
 
-  it('when a PENDING order is due, then it is CANCELLED with a reason that says it expired', () => {
-    expect(expiryOf({ ...orderWith('PENDING'), createdAt }, dueAt)).toEqual({
+  it('when a PENDING order is past its expiresAt, then it is CANCELLED with a reason that says it expired', () => {
+    expect(expiryOf(waiting('PENDING'), justAfter)).toEqual({
       status: 'CANCELLED',
       reason: 'Expired: not confirmed within 15 minutes',
     });
   });
 
+  it('when a PENDING order is at its expiresAt, not past it, then nothing changes', () => {
+    expect(expiryOf(waiting('PENDING'), expiresAt)).toBeNull();
+  });
+
+  it('when a PENDING order has no expiresAt (stored before orders had one), then nothing changes', () => {
+    expect(expiryOf({ ...orderWith('PENDING'), createdAt }, justAfter)).toBeNull();
+  });
+
   it.each(['CONFIRMED', 'CANCELLED'] as const)(
     'when the order is %s, then nothing changes',
     (status) => {
-      expect(expiryOf({ ...orderWith(status), createdAt }, dueAt)).toBeNull();
+      expect(expiryOf(waiting(status), justAfter)).toBeNull();
     },
   );
 
@@ -175,5 +186,16 @@ describe('expiryOf', () => {
     [1_500, 'Expired: not confirmed within 1500 milliseconds'],
   ])('when the wait was %i ms, then the reason says %s', (ms, reason) => {
     expect(expiryReason(ms)).toBe(reason);
+  });
+});
+
+describe('expiryCheckIntervalMs', () => {
+  it.each([
+    [15 * 60_000, 10_000],
+    [60_000, 6_000],
+    [1_500, 150],
+    [100, 100],
+  ])('when the timeout is %i ms, then the instances look every %i ms', (timeoutMs, everyMs) => {
+    expect(expiryCheckIntervalMs(timeoutMs)).toBe(everyMs);
   });
 });

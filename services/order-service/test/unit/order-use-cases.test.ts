@@ -1,5 +1,3 @@
-import type { EventEnvelope } from '@ecommerce/shared';
-import { createEvent } from '@ecommerce/shared';
 import {
   InMemoryAggregates,
   inventoryStatusUpdatedEvent,
@@ -8,7 +6,7 @@ import {
 import { applyInventoryResult } from '../../src/domain/apply-inventory-result';
 import { applyProductChange } from '../../src/domain/apply-product-change';
 import { cancelOrder } from '../../src/domain/cancel-order';
-import { expireOrder } from '../../src/domain/expire-order';
+import { EXPIRY_BATCH_SIZE, expireOverdueOrders } from '../../src/domain/expire-overdue-orders';
 import type { NewOrderRequest, Order } from '../../src/domain/order';
 import {
   IdempotencyKeyReusedError,
@@ -74,6 +72,12 @@ function inMemoryDependencies() {
       findById: (id) => orders.read(id),
       update: (id, decide) => orders.update(id, decide),
       list: unused,
+      // What the index answers: the orders whose expiresAt has passed.
+      findOverdue: async (now, limit) =>
+        [...orders.states.values()]
+          .filter((order) => order.expiresAt !== undefined && order.expiresAt < now)
+          .slice(0, limit)
+          .map((order) => order.id),
     },
     prices: {
       findMany: async (ids) =>
@@ -103,16 +107,13 @@ const request: NewOrderRequest = {
 };
 const context = { correlationId: 'correlation-1' };
 
-function expiryOf(orders: InMemoryAggregates<Order>, orderId: string) {
-  const timer = orders.events.find(
-    (event) => event.eventType === 'order.expiry.due' && event.aggregateId === orderId,
-  );
-  if (!timer) throw new Error(`Order ${orderId} has no expiry timer`);
-  return { ...timer, sequence: 2 } as EventEnvelope<'order.expiry.due'>;
+/** The first moment when the order is overdue: past its expiresAt. */
+function overdue(order: Order): Date {
+  return new Date(order.createdAt.getTime() + PENDING_TIMEOUT_MS + 1);
 }
 
 describe('placeOrder', () => {
-  it('when an order is placed, then it is priced and stored PENDING with its order.created and its expiry timer', async () => {
+  it('when an order is placed, then it is priced and stored PENDING with its order.created', async () => {
     const { dependencies, orders, statusesReached } = inMemoryDependencies();
 
     const { order, created } = await placeOrder(request, dependencies, context);
@@ -123,21 +124,17 @@ describe('placeOrder', () => {
       totalPrice: 99.5,
       currency: 'EUR',
     };
-    expect(orders.states.get(order.id)).toMatchObject({ ...priced, status: 'PENDING' });
+    expect(orders.states.get(order.id)).toMatchObject({
+      ...priced,
+      status: 'PENDING',
+      expiresAt: new Date(order.createdAt.getTime() + PENDING_TIMEOUT_MS),
+    });
     expect(orders.events).toEqual([
       expect.objectContaining({
         eventType: 'order.created',
         aggregateId: order.id,
         correlationId: 'correlation-1',
         data: expect.objectContaining({ orderId: order.id, ...priced }),
-      }),
-      expect.objectContaining({
-        eventType: 'order.expiry.due',
-        aggregateId: order.id,
-        data: {
-          orderId: order.id,
-          dueAt: new Date(order.createdAt.getTime() + PENDING_TIMEOUT_MS).toISOString(),
-        },
       }),
     ]);
     expect(order.history).toEqual([
@@ -231,7 +228,7 @@ describe('placeOrder', () => {
 
     expect(repeat).toEqual({ order: first.order, created: false });
     expect(orders.states.size).toBe(1);
-    expect(orders.events).toHaveLength(2);
+    expect(orders.events).toHaveLength(1);
     expect(statusesReached).toHaveLength(1);
   });
 
@@ -304,10 +301,9 @@ describe('cancelOrder', () => {
     expect(again).toEqual(cancelled);
     expect(orders.events.map((event) => event.eventType)).toEqual([
       'order.created',
-      'order.expiry.due',
       'order.status.updated',
     ]);
-    const announcement = orders.events[2];
+    const announcement = orders.events[1];
     expect(cancelled.history.map(({ status, eventId }) => ({ status, eventId }))).toEqual([
       { status: 'PENDING', eventId: orders.events[0].eventId },
       { status: 'CANCELLED', eventId: announcement.eventId },
@@ -356,66 +352,96 @@ describe('applyInventoryResult', () => {
       status: 'CANCELLED',
       statusReason: CANCELLED_BY_CUSTOMER,
     });
-    expect(orders.events).toHaveLength(3);
+    expect(orders.events).toHaveLength(2);
     expect(statusesReached.map(({ status }) => status)).toEqual(['PENDING', 'CANCELLED']);
   });
 });
 
-describe('expireOrder', () => {
-  it('when the timer of a PENDING order is due, then it is CANCELLED as expired, once', async () => {
+describe('expireOverdueOrders', () => {
+  it('when a PENDING order is overdue, then it is CANCELLED as expired, once, with its own event', async () => {
     const { dependencies, orders, statusesReached } = inMemoryDependencies();
     const { order } = await placeOrder(request, dependencies, context);
-    const timer = expiryOf(orders, order.id);
 
-    await expireOrder(timer, dependencies);
-    await expireOrder(timer, dependencies);
+    expect(await expireOverdueOrders(overdue(order), dependencies)).toBe(1);
+    expect(await expireOverdueOrders(new Date(overdue(order).getTime() + 1), dependencies)).toBe(0);
 
     const expired = orders.states.get(order.id);
     expect(expired).toMatchObject({
       status: 'CANCELLED',
       statusReason: 'Expired: not confirmed within 15 minutes',
     });
-    expect(expired?.history[1]).toMatchObject({
+    const [announcement] = orders.events.filter(
+      (event) => event.eventType === 'order.status.updated',
+    );
+    expect(orders.events).toHaveLength(2);
+    expect(announcement).toMatchObject({
+      causationId: null,
+      data: expect.objectContaining({
+        status: 'CANCELLED',
+        previousStatus: 'PENDING',
+        reason: 'Expired: not confirmed within 15 minutes',
+      }),
+    });
+    expect(announcement.correlationId).not.toBe(context.correlationId);
+    expect(expired?.history[1]).toEqual({
       status: 'CANCELLED',
+      at: overdue(order),
       reason: 'Expired: not confirmed within 15 minutes',
-      eventId: timer.eventId,
-      eventType: 'order.expiry.due',
+      eventId: announcement.eventId,
+      eventType: 'order.status.updated',
       source: 'order-service',
     });
-    expect(orders.events.filter((event) => event.eventType === 'order.status.updated')).toEqual([
-      expect.objectContaining({
-        causationId: timer.eventId,
-        data: expect.objectContaining({ status: 'CANCELLED', previousStatus: 'PENDING' }),
-      }),
-    ]);
     expect(statusesReached.map(({ status }) => status)).toEqual(['PENDING', 'CANCELLED']);
   });
 
-  it('when the order was confirmed first, then the timer changes nothing, and a late answer changes nothing after it', async () => {
+  it('when an order has been PENDING for exactly its timeout, then it stays PENDING', async () => {
+    const { dependencies, orders } = inMemoryDependencies();
+    const { order } = await placeOrder(request, dependencies, context);
+    const justBefore = new Date(overdue(order).getTime() - 1);
+    expect(await expireOverdueOrders(justBefore, dependencies)).toBe(0);
+    expect(orders.states.get(order.id)?.status).toBe('PENDING');
+  });
+
+  it('when the order was confirmed first, then the expiry changes nothing, and a late answer changes nothing after it', async () => {
     const { dependencies, orders } = inMemoryDependencies();
     const { order: confirmed } = await placeOrder(request, dependencies, context);
     await applyInventoryResult(inventoryStatusUpdatedEvent(confirmed.id, 'SUCCESS'), dependencies);
-    await expireOrder(expiryOf(orders, confirmed.id), dependencies);
-    expect(orders.states.get(confirmed.id)?.status).toBe('CONFIRMED');
-
     const { order: expired } = await placeOrder(request, dependencies, context);
-    await expireOrder(expiryOf(orders, expired.id), dependencies);
+
+    expect(await expireOverdueOrders(overdue(expired), dependencies)).toBe(1);
     await applyInventoryResult(inventoryStatusUpdatedEvent(expired.id, 'SUCCESS'), dependencies);
+
+    expect(orders.states.get(confirmed.id)?.status).toBe('CONFIRMED');
     expect(orders.states.get(expired.id)?.status).toBe('CANCELLED');
+    // Final orders leave the expiry's index.
+    expect(orders.states.get(confirmed.id)).not.toHaveProperty('expiresAt');
+    expect(orders.states.get(expired.id)).not.toHaveProperty('expiresAt');
     expect(orders.states.get(expired.id)?.history).toHaveLength(2);
   });
 
-  it('when the timer names an order that is gone, then nothing happens', async () => {
+  it('when more orders are overdue than one read fetches, then one round expires them all', async () => {
     const { dependencies, orders } = inMemoryDependencies();
-    const timer = createEvent({
-      eventType: 'order.expiry.due',
-      source: 'order-service',
-      aggregateId: 'gone',
-      sequence: 2,
-      correlationId: 'c',
-      data: { orderId: 'gone', dueAt: new Date().toISOString() },
+    const count = EXPIRY_BATCH_SIZE * 2 + 1;
+    for (let i = 0; i < count; i += 1) await placeOrder(request, dependencies, context);
+    const last = [...orders.states.values()].at(-1) as Order;
+
+    expect(await expireOverdueOrders(overdue(last), dependencies)).toBe(count);
+    expect([...orders.states.values()].every((order) => order.status === 'CANCELLED')).toBe(true);
+  });
+
+  it('when another instance expired the orders read, then the round ends instead of reading them again', async () => {
+    const { dependencies } = inMemoryDependencies();
+    const { order } = await placeOrder(request, dependencies, context);
+    // An index that still lists the order: the other instance's change is not visible to the read.
+    const stale = Array.from({ length: EXPIRY_BATCH_SIZE }, () => order.id);
+    const reads = jest.fn(async () => stale);
+    await expireOverdueOrders(overdue(order), dependencies);
+
+    const rounds = expireOverdueOrders(overdue(order), {
+      ...dependencies,
+      orders: { ...dependencies.orders, findOverdue: reads },
     });
-    await expireOrder(timer, dependencies);
-    expect(orders.states.size).toBe(0);
+    await expect(rounds).resolves.toBe(0);
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 });

@@ -48,6 +48,12 @@ const orderSchema = Joi.object<OrderView>({
     'Why the order was cancelled, e.g. "Insufficient inventory for product prod2: requested 2, ' +
       'available 0" or "Expired: not confirmed within 15 minutes"',
   ),
+  expiresAt: Joi.string()
+    .isoDate()
+    .description(
+      'Only while PENDING: when the order is cancelled as expired unless the inventory answers ' +
+        'first (placed + ORDER_PENDING_TIMEOUT_MS)',
+    ),
   createdAt: Joi.string().isoDate().required(),
   updatedAt: Joi.string().isoDate().required(),
 }).id('Order');
@@ -69,7 +75,7 @@ const historySchema = Joi.object<{ items: HistoryEntry[] }>({
           .required()
           .description(
             'order.created (placed), inventory.status.updated (the inventory answered), ' +
-              "order.expiry.due (expired), order.status.updated (the customer's cancellation)",
+              "order.status.updated (the customer's cancellation, or the order expired)",
           ),
         source: Joi.string().required().description('The service that published the event'),
       }),

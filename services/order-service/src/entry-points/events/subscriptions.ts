@@ -1,12 +1,10 @@
 import type { EventBus } from '@ecommerce/shared';
 import { applyInventoryResult } from '../../domain/apply-inventory-result';
 import { applyProductChange } from '../../domain/apply-product-change';
-import { expireOrder } from '../../domain/expire-order';
 import type { OrderDependencies } from '../../domain/order-ports';
 
 /** The events the order service consumes, one line each. */
 export function subscribeOrderHandlers(bus: EventBus, dependencies: OrderDependencies): void {
   bus.subscribe('inventory.status.updated', (event) => applyInventoryResult(event, dependencies));
-  bus.subscribe('order.expiry.due', (event) => expireOrder(event, dependencies));
   bus.subscribe('product.changed', (event) => applyProductChange(event, dependencies));
 }
