@@ -193,9 +193,8 @@ function finishedOrders(
           ...step('inventory.status.updated', 'inventory-service'),
         },
       ],
-      // Written twice (placed, final) with three events: order.created, its expiry timer and
-      // order.status.updated.
-      ...published(3, 3),
+      // Written twice (placed, final) with two events: order.created and order.status.updated.
+      ...published(2, 2),
     });
     batch.reservations.push({
       _id: id,

@@ -38,6 +38,16 @@ export function analyzeTable(database: string, collection: string): void {
   psql(`ANALYZE "${database}"."${table}"`);
 }
 
+/** How PostgreSQL compressed each stored document of `collection` (none: not compressed). */
+export function compressionsOf(database: string, collection: string): string[] {
+  const table = psql(tableOf(database, collection));
+  if (!table) throw new Error(`No table for ${database}.${collection}`);
+  const rows = psql(
+    `SELECT coalesce(pg_column_compression(_jsonb), 'none') FROM "${database}"."${table}" ORDER BY _jsonb->>'_id'`,
+  );
+  return rows.split('\n');
+}
+
 /**
  * Has PostgreSQL write every changed page to disk now (CHECKPOINT), and says how long that took,
  * or why it could not: the login needs the role `pg_checkpoint` (PostgreSQL 15 on), which
