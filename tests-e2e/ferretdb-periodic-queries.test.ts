@@ -255,16 +255,22 @@ describe("the expiry's read of overdue orders: a range of an index that only wai
     .sort();
   let connection: mongoose.Connection;
   let model: ReturnType<typeof orderModel>;
+  // The same model on a collection of its own for the reads counted: FerretDB's evaluation in Go
+  // reads the whole table, and PostgreSQL may count that late, in the other test's window.
+  let readOnce: ReturnType<typeof orderModel>;
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(env.mongodbUri('periodic')).asPromise();
     model = orderModel(connection);
-    await model.createIndexes();
-    const all = orders();
-    for (let i = 0; i < all.length; i += 1000) {
-      await model.collection.insertMany(all.slice(i, i + 1000) as never[]);
+    readOnce = connection.model('OrderReadOnce', model.schema, 'orders-read-once');
+    for (const each of [model, readOnce]) {
+      await each.createIndexes();
+      const all = orders();
+      for (let i = 0; i < all.length; i += 1000) {
+        await each.collection.insertMany(all.slice(i, i + 1000) as never[]);
+      }
     }
-  }, 60_000);
+  }, 90_000);
 
   afterAll(() => connection?.close());
 
@@ -278,15 +284,15 @@ describe("the expiry's read of overdue orders: a range of an index that only wai
 
   it('then PostgreSQL reads only the expiresAt index, and about as many rows as are overdue', async () => {
     const explained = await client.db().command({
-      explain: { find: model.collection.collectionName, filter: overdueOrders(now) },
+      explain: { find: readOnce.collection.collectionName, filter: overdueOrders(now) },
     });
     expect(scans(explained.queryPlanner)).toEqual([
       expect.objectContaining({ index: expect.stringMatching(/expiresat/) }),
       expect.objectContaining({ index: expect.stringMatching(/expiresat/) }),
     ]);
     // Two index scans a statement (the range, the non-empty arrays).
-    const reads = await readsOf(model.collection.collectionName, 2, async () => {
-      expect(await model.find(overdueOrders(now)).limit(100).lean()).toHaveLength(40);
+    const reads = await readsOf(readOnce.collection.collectionName, 2, async () => {
+      expect(await readOnce.find(overdueOrders(now)).limit(100).lean()).toHaveLength(40);
     });
     // A range of createdAt, or the status index, would read thousands of rows here.
     expect(reads.sequentialRows).toBe(0);

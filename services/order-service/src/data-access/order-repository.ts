@@ -61,8 +61,8 @@ export class OrderRepository implements OrderRepositoryPort {
 
 /**
  * The orders past their `expiresAt`: a range of its index, which only PENDING orders have, so
- * what it reads grows with the overdue orders, not with the orders stored (checked on the
- * development database by tests-e2e/ferretdb-periodic-queries.test.ts).
+ * what it reads grows with the overdue orders, not with the orders stored (the end-to-end tests
+ * of the development database's periodic queries hold its plan).
  */
 export function overdueOrders(now: Date): FilterQuery<OrderDocument> {
   return { expiresAt: { $lt: now } };
