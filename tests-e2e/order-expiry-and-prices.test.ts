@@ -110,6 +110,19 @@ describe('when the order service starts on an empty database', () => {
   });
 });
 
+/** The expired order's units are all back in `productId`'s stock, and its customer told once. */
+async function expectReleasedAndToldOnce(orderId: string, productId: string, stock: number) {
+  await eventually(async () => {
+    const { body } = await call('GET', system.inventory(`/${productId}`));
+    expect(body).toMatchObject({ available: stock, reserved: 0 });
+  });
+  await eventually(async () =>
+    expect(await notificationsOf(orderId)).toEqual([
+      expect.objectContaining({ template: 'order_cancelled', status: 'SENT' }),
+    ]),
+  );
+}
+
 describe('when an order gets no answer from the inventory', () => {
   it('then, its answer lost while the inventory holds its units, it expires and the units go back', async () => {
     const productId = await system.createProduct(5);
@@ -134,15 +147,7 @@ describe('when an order gets no answer from the inventory', () => {
 
     const expired = await finalOf(placed.id);
     expect(expired).toMatchObject({ status: 'CANCELLED', statusReason: EXPIRED });
-    await eventually(async () => {
-      const { body } = await call('GET', system.inventory(`/${productId}`));
-      expect(body).toMatchObject({ available: 5, reserved: 0 });
-    });
-    await eventually(async () =>
-      expect(await notificationsOf(placed.id)).toEqual([
-        expect.objectContaining({ template: 'order_cancelled', status: 'SENT' }),
-      ]),
-    );
+    await expectReleasedAndToldOnce(placed.id, productId, 5);
   });
 
   it('then it expires CANCELLED, the customer is told once, and once the inventory is back nothing stays held', async () => {
@@ -164,15 +169,7 @@ describe('when an order gets no answer from the inventory', () => {
       await inventory.start();
     }
     // Whichever of order.created and the cancellation the inventory takes first, it holds nothing.
-    await eventually(async () => {
-      const { body } = await call('GET', system.inventory(`/${productId}`));
-      expect(body).toMatchObject({ available: 5, reserved: 0 });
-    });
-    await eventually(async () =>
-      expect(await notificationsOf(placed.id)).toEqual([
-        expect.objectContaining({ template: 'order_cancelled', status: 'SENT' }),
-      ]),
-    );
+    await expectReleasedAndToldOnce(placed.id, productId, 5);
     const { body: history } = await call('GET', system.orders(`/${placed.id}/history`));
     expect(history.items.map((item: { eventType: string }) => item.eventType)).toEqual([
       'order.created',

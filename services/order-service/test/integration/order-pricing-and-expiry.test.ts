@@ -35,6 +35,17 @@ async function ordersOf(userId: string): Promise<number> {
   return (await api().get('/api/orders').query({ userId }).expect(200)).body.total;
 }
 
+/** Places an order for a new customer that must be refused with `status`: its error, nothing stored. */
+async function refused(status: number, body: object): Promise<{ code: string; message: string }> {
+  const userId = newUser();
+  const response = await api()
+    .post('/api/orders')
+    .send({ userId, ...body })
+    .expect(status);
+  expect(await ordersOf(userId)).toBe(0);
+  return response.body.error;
+}
+
 describe('when the service starts with an empty price list', () => {
   it('then it asks the inventory for the catalogue', async () => {
     const request = await subject.probe.waitFor((e) => e.eventType === 'catalogue.requested');
@@ -99,28 +110,26 @@ describe('when an order is priced', () => {
   });
 
   it('then a product the price list lacks is a 400 UNKNOWN_PRODUCT naming it, and nothing is stored', async () => {
-    const userId = newUser();
-    const products = [
-      { productId: 'laptop', quantity: 1 },
-      { productId: 'never-announced', quantity: 1 },
-    ];
-    const response = await api().post('/api/orders').send({ userId, products }).expect(400);
-    expect(response.body.error).toMatchObject({
+    const error = await refused(400, {
+      products: [
+        { productId: 'laptop', quantity: 1 },
+        { productId: 'never-announced', quantity: 1 },
+      ],
+    });
+    expect(error).toMatchObject({
       code: 'UNKNOWN_PRODUCT',
       message: 'Unknown product: never-announced',
     });
-    expect(await ordersOf(userId)).toBe(0);
   });
 
   it('then lines priced in different currencies are a 400 MIXED_CURRENCIES', async () => {
-    const userId = newUser();
-    const products = [
-      { productId: 'laptop', quantity: 1 },
-      { productId: 'us-cable', quantity: 1 },
-    ];
-    const response = await api().post('/api/orders').send({ userId, products }).expect(400);
-    expect(response.body.error.code).toBe('MIXED_CURRENCIES');
-    expect(await ordersOf(userId)).toBe(0);
+    const error = await refused(400, {
+      products: [
+        { productId: 'laptop', quantity: 1 },
+        { productId: 'us-cable', quantity: 1 },
+      ],
+    });
+    expect(error.code).toBe('MIXED_CURRENCIES');
   });
 
   it.each([
@@ -128,12 +137,11 @@ describe('when an order is priced', () => {
     ['a string', '999.99'],
     ['a negative total', -1],
   ])('then a total with %s is a 400 VALIDATION_ERROR', async (_case, totalPrice) => {
-    const userId = newUser();
-    const products = [{ productId: 'laptop', quantity: 1 }];
-    const response = await api().post('/api/orders').send({ userId, products, totalPrice });
-    expect(response.status).toBe(400);
-    expect(response.body.error.code).toBe('VALIDATION_ERROR');
-    expect(await ordersOf(userId)).toBe(0);
+    const error = await refused(400, {
+      products: [{ productId: 'laptop', quantity: 1 }],
+      totalPrice,
+    });
+    expect(error.code).toBe('VALIDATION_ERROR');
   });
 });
 

@@ -109,7 +109,8 @@ const context = { correlationId: 'correlation-1' };
 
 /** The first moment when the order is overdue: past its expiresAt. */
 function overdue(order: Order): Date {
-  return new Date(order.createdAt.getTime() + PENDING_TIMEOUT_MS + 1);
+  if (!order.expiresAt) throw new Error(`Order ${order.id} has no expiresAt`);
+  return new Date(order.expiresAt.getTime() + 1);
 }
 
 describe('placeOrder', () => {
