@@ -231,6 +231,7 @@ async function databaseSplit(ctx: BenchContext, filled: FilledStore): Promise<vo
     const filters: [string, Record<string, string>][] = [
       ['newest orders', {}],
       ['newest CONFIRMED', { status: 'CONFIRMED' }],
+      ['newest CANCELLED', { status: 'CANCELLED' }],
       ...(filled.regularUserId
         ? [
             ["a customer's orders", { userId: filled.regularUserId }] as [
